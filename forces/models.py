@@ -1,0 +1,96 @@
+from django.db import models
+from django.db.models import Q
+
+from recommendations.models import Area
+
+
+class ForceQuerySet(models.QuerySet):
+    def in_nation(self, nation: str) -> "ForceQuerySet":
+        return self.filter(nation=nation)
+
+
+class Force(models.Model):
+    """One of the 43 territorial police forces of England and Wales."""
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", "England"
+        WALES = "wales", "Wales"
+
+    name = models.CharField(max_length=100, unique=True, help_text="For example “Gwent Police”.")
+    slug = models.SlugField(max_length=100, unique=True)
+    nation = models.CharField(max_length=10, choices=Nation.choices)
+
+    objects = ForceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["nation", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def latest_versions(self) -> "ActionPlanQuerySet":
+        """Each force's newest plan."""
+        newer = ActionPlan.objects.filter(
+            force=models.OuterRef("force"), version__gt=models.OuterRef("version")
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class ActionPlan(models.Model):
+    """A version of a force's domestic abuse action plan (HMIC recommendation 2)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROVIDED = "provided", "Provided to HMIC"
+        REVIEWED = "reviewed", "Reviewed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="action_plans")
+    version = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for the first plan; a refreshed plan takes the next number."
+    )
+    provided_on = models.DateField(
+        "provided to HMIC on", null=True, blank=True, help_text="Blank if the date is not known."
+    )
+    document = models.FileField(upload_to="action-plans/", blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True, help_text="A few lines on what the plan covers.")
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "version"],
+                name="one_plan_per_force_version",
+                violation_error_message="This force already has a plan with this version number.",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="plan_version_positive"),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.force.name} action plan, version {self.version}"
+
+
+class PlanAction(models.Model):
+    """One action in a force's plan, filed under the area it addresses."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="plan_actions")
+    description = models.TextField(
+        help_text="What the force will do, for example “Train all call handlers in DASH”."
+    )
+    due_by = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        indexes = [models.Index(fields=["area"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    """The National Oversight Group itself: its members, organisations and meetings."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "oversight"
+    verbose_name = "Oversight group"

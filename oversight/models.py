@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+
+class Organisation(models.Model):
+    """A body that sits on the group or that a recommendation is addressed to."""
+
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="The full name, for example “Co-ordinated Action Against Domestic Abuse”.",
+    )
+    abbreviation = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The short form people use, if any, for example “CAADA”.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberQuerySet(models.QuerySet):
+    def serving_on(self, day) -> "MemberQuerySet":
+        """Members who sat on the group on `day` (joined by then, not yet left)."""
+        return self.filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=day),
+            Q(left_on__isnull=True) | Q(left_on__gt=day),
+        )
+
+    def current(self) -> "MemberQuerySet":
+        return self.filter(left_on__isnull=True)
+
+    def in_listing_order(self) -> "MemberQuerySet":
+        return self.select_related("organisation").order_by("display_order", "pk")
+
+
+class Member(models.Model):
+    """A seat on the National Oversight Group and the person who holds it."""
+
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The person's name, for example “Zoe Billingham”. Leave blank for a seat listed by "
+            "office only, such as “Minister of State for Crime Prevention”."
+        ),
+    )
+    honorific = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Rank or title shown before the name, for example “ACC” or “Chief Constable Sir”.",
+    )
+    role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Office or role, for example “National Policing Lead on Domestic Abuse”.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="The organisation they come from, for example Women's Aid.",
+    )
+    represents = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who they speak for on the group, if anyone, for example “PCCs (Labour)”.",
+    )
+    is_chair = models.BooleanField("chair", default=False)
+    display_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Members are listed in this order, lowest first."
+    )
+    joined_on = models.DateField(null=True, blank=True, help_text="Blank if not recorded.")
+    left_on = models.DateField(null=True, blank=True, help_text="Blank while still a member.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_member",
+        help_text="The login this member uses to review force plans, if they have one.",
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(role=""),
+                name="member_has_name_or_role",
+                violation_error_message="A member needs a name or a role.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="member_leaves_after_joining",
+                violation_error_message="A member cannot leave before they joined.",
+            ),
+            models.UniqueConstraint(
+                fields=["is_chair"],
+                condition=Q(is_chair=True, left_on__isnull=True),
+                name="one_serving_chair",
+                violation_error_message="The group already has a chair.",
+            ),
+        ]
+        indexes = [models.Index(fields=["left_on", "display_order"])]
+
+    def __str__(self) -> str:
+        return self.listing_label
+
+    @property
+    def listing_label(self) -> str:
+        """How the member is listed in a report, e.g. “Vera Baird – Representing PCCs (Labour)”."""
+        if self.name:
+            person = f"{self.honorific} {self.name}".strip()
+            if self.represents:
+                described_as = f"Representing {self.represents}"
+            else:
+                described_as = self.role or (self.organisation.name if self.organisation else "")
+            label = f"{person} – {described_as}" if described_as else person
+        else:
+            label = self.role
+        return f"{label}, Chair" if self.is_chair else label
+
+
+class Meeting(models.Model):
+    """A meeting of the group, held or planned."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Exact day"
+        MONTH = "month", "Month only"
+
+    date = models.DateField(
+        help_text="When it is or was held. For a meeting planned for a month, use the 1st."
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="Choose “Month only” while only the month is known, for example December 2014.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    focus = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the meeting did or will do, for example “agreed Terms of Reference”.",
+    )
+    attendees = models.ManyToManyField(Member, blank=True, related_name="meetings_attended")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(date_precision="day"),
+                name="held_meeting_has_exact_date",
+                violation_error_message="A meeting that was held needs its exact date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "date"])]
+
+    def __str__(self) -> str:
+        return f"Meeting, {self.date_label} ({self.get_status_display().lower()})"
+
+    @property
+    def date_label(self) -> str:
+        if self.date_precision == self.DatePrecision.MONTH:
+            return self.date.strftime("%B %Y")
+        return f"{self.date.day} {self.date.strftime('%B %Y')}"
+
+
+class MeetingPaper(models.Model):
+    """A paper tabled at a meeting (agenda, minutes, a note)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=200, help_text="For example “Terms of Reference”.")
+    document = models.FileField(upload_to="meeting-papers/", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LoadedRecord(models.Model):
+    """Which row a data load created for which key, so reloading can tell edits from gaps."""
+
+    key = models.CharField(max_length=200, unique=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from oversight import views
+
+admin.site.site_header = "National Oversight Group: secretariat"
+admin.site.site_title = "National Oversight Group admin"
+admin.site.index_title = "Records"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client
+
+from oversight.roles import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from tests.oversight.factories import StaffUserFactory, UserFactory
+
+
+@pytest.fixture
+def role_groups(db):
+    return dict(zip((SECRETARIAT, GROUP_MEMBER), role_groups_sync(), strict=True))
+
+
+@pytest.fixture
+def secretariat_user(role_groups):
+    user = StaffUserFactory(username="secretariat-staff")
+    user.groups.add(role_groups[SECRETARIAT])
+    return user
+
+
+@pytest.fixture
+def member_user(role_groups):
+    user = UserFactory(username="group-member")
+    user.groups.add(role_groups[GROUP_MEMBER])
+    return user
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def secretariat_client(secretariat_user) -> Client:
+    client = Client()
+    client.force_login(secretariat_user)
+    return client
+
+
+@pytest.fixture
+def member_client(member_user) -> Client:
+    client = Client()
+    client.force_login(member_user)
+    return client

@@ -1,0 +1,64 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from oversight import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Member
+
+    name = factory.Faker("name", locale="en_GB")
+    role = "Member"
+    organisation = factory.SubFactory(OrganisationFactory)
+    display_order = factory.Sequence(lambda n: n)
+
+
+class ChairFactory(MemberFactory):
+    name = ""
+    role = "Home Secretary"
+    is_chair = True
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Meeting
+
+    date = factory.Sequence(lambda n: datetime.date(2014, 6, 10) + datetime.timedelta(days=90 * n))
+    focus = "reviewing developing force plans"
+
+
+class HeldMeetingFactory(MeetingFactory):
+    status = models.Meeting.Status.HELD
+
+
+class MeetingPaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MeetingPaper
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Paper {n}")
