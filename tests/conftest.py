@@ -41,3 +41,12 @@ def member_client(member_user) -> Client:
     client = Client()
     client.force_login(member_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Serve static files unhashed: the hashed manifest exists only after collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
