@@ -1,0 +1,54 @@
+# Everyday commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format check lock browser
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements-dev.lock
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the locked dependencies
+
+# Local settings: DEBUG on and a random secret. Never used in production.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env for local development (DEBUG=true)."
+
+run: install .env ## Install, migrate, load the 2014 data, print demo logins, serve on http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_hmic_2014
+	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+browser: ## Make sure Chromium is there for the browser tests (installs it with apt as root)
+	@scripts/ensure_chromium.sh
+
+test: install browser ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
+	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff: lint and formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## ruff: fix what can be fixed, format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install ## Missing migrations and Django's system checks
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py check
+
+lock: install ## Re-resolve requirements*.lock from pyproject.toml
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --python-version 3.11 --extra dev -o requirements-dev.lock

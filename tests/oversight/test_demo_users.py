@@ -1,0 +1,49 @@
+import io
+import re
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from oversight.roles import is_group_member, is_secretariat
+
+pytestmark = pytest.mark.django_db
+
+
+def demo_passwords() -> dict[str, str]:
+    output = io.StringIO()
+    call_command("create_demo_users", stdout=output)
+    return dict(re.findall(r"^\s+(\S+)\s+password: (\S+)$", output.getvalue(), re.MULTILINE))
+
+
+def test_demo_logins_are_refused_outside_local_development(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="local use"):
+        call_command("create_demo_users")
+
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_logins_work_and_have_their_roles(settings):
+    settings.DEBUG = True
+
+    passwords = demo_passwords()
+
+    secretariat = authenticate(username="secretariat", password=passwords["secretariat"])
+    member = authenticate(username="member", password=passwords["member"])
+    assert secretariat is not None and is_secretariat(secretariat)
+    assert member is not None and is_group_member(member)
+    assert not is_secretariat(member)
+    assert not member.is_staff
+
+
+def test_running_again_resets_the_passwords_without_duplicating_users(settings):
+    settings.DEBUG = True
+    first = demo_passwords()
+
+    second = demo_passwords()
+
+    assert get_user_model().objects.count() == 2
+    assert authenticate(username="secretariat", password=first["secretariat"]) is None
+    assert authenticate(username="secretariat", password=second["secretariat"]) is not None
