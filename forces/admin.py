@@ -1,2 +1,70 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 
-# Register your models here.
+from forces.models import ActionPlan, Force, PlanAction
+
+
+class ActionPlanInline(admin.TabularInline):
+    model = ActionPlan
+    fields = ("version", "status", "provided_on", "document")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Force)
+class ForceAdmin(admin.ModelAdmin):
+    list_display = ("name", "nation", "plan_count")
+    list_filter = ("nation",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "nation")
+    inlines = (ActionPlanInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Force]:
+        return super().get_queryset(request).annotate(plan_count=Count("action_plans"))
+
+    @admin.display(description="plans", ordering="plan_count")
+    def plan_count(self, force: Force) -> int:
+        return force.plan_count
+
+
+class PlanActionInline(admin.TabularInline):
+    model = PlanAction
+    fields = ("position", "area", "description", "due_by")
+    extra = 0
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "force", "version", "status", "provided_on", "action_count")
+    list_select_related = ("force",)
+    list_filter = ("status", "force__nation")
+    search_fields = ("force__name", "summary")
+    autocomplete_fields = ("force",)
+    fields = ("force", "version", "status", "provided_on", "document", "summary")
+    inlines = (PlanActionInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ActionPlan]:
+        # A plan's name includes its force's, so autocomplete results need the force too.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("force")
+            .annotate(action_count=Count("actions"))
+        )
+
+    @admin.display(description="actions", ordering="action_count")
+    def action_count(self, plan: ActionPlan) -> int:
+        return plan.action_count
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "plan", "area", "due_by", "position")
+    # The plan's name includes its force's name.
+    list_select_related = ("plan__force", "area")
+    list_filter = ("area", "plan__status")
+    search_fields = ("description", "plan__force__name")
+    autocomplete_fields = ("plan",)
+    fields = ("plan", "area", "position", "description", "due_by")

@@ -11,6 +11,7 @@ SECRETARIAT = "Secretariat"
 GROUP_MEMBER = "Group members"
 
 SECRETARIAT_APPS = ("oversight", "recommendations", "forces", "reports")
+WRITE_LOADED_RECORD = ("add_loadedrecord", "change_loadedrecord", "delete_loadedrecord")
 GROUP_MEMBER_PERMISSIONS = (
     ("forces", "view_force"),
     ("forces", "view_actionplan"),
@@ -22,9 +23,10 @@ GROUP_MEMBER_PERMISSIONS = (
 def role_groups_sync() -> tuple[Group, Group]:
     """Create the two role groups, or bring their permissions up to date."""
     secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    # What a data load created is an audit trail: the secretariat may read it, not change it.
     secretariat.permissions.set(
         Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS).exclude(
-            content_type__model="loadedrecord"
+            content_type__model="loadedrecord", codename__in=WRITE_LOADED_RECORD
         )
     )
     members, _ = Group.objects.get_or_create(name=GROUP_MEMBER)

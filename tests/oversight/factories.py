@@ -62,3 +62,13 @@ class MeetingPaperFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Paper {n}")
+
+
+class LoadedRecordFactory(factory.django.DjangoModelFactory):
+    """What a data load noted it created; the record is an organisation unless given."""
+
+    class Meta:
+        model = models.LoadedRecord
+
+    key = factory.Sequence(lambda n: f"organisations/organisation-{n}")
+    record = factory.SubFactory(OrganisationFactory)

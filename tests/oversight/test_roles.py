@@ -15,6 +15,7 @@ def test_secretariat_may_change_every_record_of_the_service(secretariat_user):
         "reports.add_progressupdate",
     ):
         assert secretariat_user.has_perm(permission), permission
+    assert secretariat_user.has_perm("oversight.view_loadedrecord")
     assert not secretariat_user.has_perm("oversight.change_loadedrecord")
 
 
