@@ -1,0 +1,1 @@
+"""Data sets that `manage.py load_…` commands put into the database, and the loading logic."""
