@@ -10,4 +10,6 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name none, such as the admin's.
+    path("favicon.ico", views.favicon),
 ]

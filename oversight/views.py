@@ -1,3 +1,6 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from recommendations.models import Recommendation
@@ -12,3 +15,9 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["recommendation_count"] = Recommendation.objects.count()
         return context
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's. Public."""
+    return HttpResponsePermanentRedirect(static("govuk/assets/images/favicon.ico"))
