@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from oversight import views
 
@@ -10,6 +10,7 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
+    path("updates/", include("reports.urls")),
     # Browsers ask for /favicon.ico on pages that name none, such as the admin's.
     path("favicon.ico", views.favicon),
 ]

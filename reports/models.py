@@ -9,7 +9,8 @@ from recommendations.models import Recommendation
 
 class QuarterlyUpdateQuerySet(models.QuerySet):
     def published(self) -> "QuarterlyUpdateQuerySet":
-        return self.filter(status=QuarterlyUpdate.Status.PUBLISHED)
+        """Editions the public can read: published at least once (a correction may be under way)."""
+        return self.exclude(status=QuarterlyUpdate.Status.DRAFT)
 
     def drafts(self) -> "QuarterlyUpdateQuerySet":
         return self.filter(status=QuarterlyUpdate.Status.DRAFT)
@@ -21,6 +22,8 @@ class QuarterlyUpdate(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        # Published, and being corrected: the public still reads the last publication.
+        CORRECTING = "correcting", "Published, correction in progress"
 
     title = models.CharField(max_length=200, default="National Oversight Group Update Report")
     series = models.CharField(
@@ -56,7 +59,9 @@ class QuarterlyUpdate(models.Model):
         max_length=200, blank=True, help_text="For example “Home Secretary”."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        "first published at", null=True, blank=True, help_text="Set when it is first published."
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -73,7 +78,7 @@ class QuarterlyUpdate(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft", published_at__isnull=True)
-                | Q(status="published", published_at__isnull=False),
+                | Q(status__in=["published", "correcting"], published_at__isnull=False),
                 name="published_update_has_publication_time",
                 violation_error_message="A published update needs its publication time, a draft none.",
             ),
@@ -92,7 +97,12 @@ class QuarterlyUpdate(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        """Drafts and corrections may be edited; a published edition is frozen."""
+        return self.status != self.Status.PUBLISHED
 
     @property
     def foreword_paragraphs(self) -> list[str]:
@@ -106,6 +116,7 @@ class ProgressUpdate(models.Model):
         WRITTEN = "written", "Written text"
         MEMBER_LIST = "member_list", "List of the group's members"
         AREA_LIST = "area_list", "List of the working-group areas"
+        NO_UPDATE = "no_update", "No update this quarter"
 
     edition = models.ForeignKey(QuarterlyUpdate, on_delete=models.CASCADE, related_name="bullets")
     recommendation = models.ForeignKey(
@@ -158,3 +169,79 @@ class ProgressUpdate(models.Model):
         if self.source != self.Source.WRITTEN:
             return self.get_source_display()
         return self.text[:80]
+
+
+class PublicationQuerySet(models.QuerySet):
+    def latest_per_edition(self) -> "PublicationQuerySet":
+        """The current publication of each edition (its highest revision)."""
+        newer = Publication.objects.filter(
+            edition=models.OuterRef("edition"), revision__gt=models.OuterRef("revision")
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class Publication(models.Model):
+    """One published revision of an edition, frozen: what the public read, word for word.
+
+    Rows are only ever inserted. PostgreSQL refuses to update or delete them (a trigger,
+    see migration 0003); the admin offers no way to.
+    """
+
+    edition = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.PROTECT, related_name="publications"
+    )
+    revision = models.PositiveSmallIntegerField(help_text="1 for the first publication.")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank for an edition published before this service, such as December 2014.",
+    )
+    change_note = models.TextField(
+        blank=True,
+        help_text="What a correction changed, for example “corrected the date of the second meeting”.",
+    )
+    content = models.JSONField(help_text="The edition's content as published.")
+    body_html = models.TextField(help_text="The edition's body as published, rendered once.")
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "-revision"]
+        get_latest_by = "revision"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "revision"], name="one_publication_per_revision"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="publication_revision_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision=1) | ~Q(change_note=""),
+                name="correction_has_change_note",
+                violation_error_message="A correction needs a note saying what changed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition}, revision {self.revision}"
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.edition_id}-{self.revision}"'
+
+
+class PublicationPdf(models.Model):
+    """The PDF of a publication, made on first request and kept: inserted once, never changed."""
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, primary_key=True, related_name="pdf"
+    )
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"PDF of {self.publication}"

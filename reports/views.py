@@ -1,2 +1,171 @@
+from django.db.models.fields.json import KT
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView
 
-# Create your views here.
+from oversight.roles import is_group_member
+from reports.changes import editions_compare
+from reports.models import Publication, QuarterlyUpdate
+from reports.pdf import publication_pdf
+from reports.services import edition_body_render
+from reports.snapshot import edition_snapshot
+
+# Published pages are the same for everyone; a correction reaches caches within five minutes.
+PUBLIC_CACHE_SECONDS = 300
+
+
+class EditionListView(ListView):
+    """Every published edition, newest first. Public."""
+
+    template_name = "reports/edition_list.html"
+    context_object_name = "publications"
+
+    def get_queryset(self):
+        return (
+            Publication.objects.latest_per_edition()
+            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
+            .select_related("edition")
+            .only(
+                "revision",
+                "published_at",
+                "edition__slug",
+                "edition__period",
+                "edition__published_at",
+            )
+            .order_by("-edition__period")
+        )
+
+
+@require_safe
+def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An edition as published, or a draft for signed-in members and the secretariat only.
+
+    Published: served from the stored render of its latest revision, never from live records.
+    """
+    publications = list(
+        Publication.objects.filter(edition__slug=slug).defer("content").order_by("-revision")
+    )
+    if not publications:
+        return _draft_preview(request, slug)
+    current = publications[0]
+    return _published_response(
+        request,
+        current,
+        "reports/edition_detail.html",
+        {"publication": current, "history": list(reversed(publications)), "slug": slug},
+    )
+
+
+@require_safe
+def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResponse:
+    """An earlier revision of a published edition, kept readable after a correction. Public."""
+    publications = list(
+        Publication.objects.filter(edition__slug=slug).defer("content").order_by("-revision")
+    )
+    shown = next((pub for pub in publications if pub.revision == revision), None)
+    if shown is None:
+        raise Http404("No such revision")
+    return _published_response(
+        request,
+        shown,
+        "reports/edition_detail.html",
+        {
+            "publication": shown,
+            "current": publications[0],
+            "history": list(reversed(publications)),
+            "slug": slug,
+        },
+    )
+
+
+@require_safe
+def edition_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The edition's working copy as it would be published. Signed-in members and secretariat."""
+    return _draft_preview(request, slug)
+
+
+def _draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    # Anonymous visitors learn nothing about drafts: the same 404 as for no edition at all.
+    if not is_group_member(request.user):
+        raise Http404("No such edition")
+    edition = get_object_or_404(QuarterlyUpdate.objects.select_related("publisher"), slug=slug)
+    content = edition_snapshot(edition)
+    response = render(
+        request,
+        "reports/edition_preview.html",
+        {"edition": edition, "body_html": edition_body_render(content)},
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _published_response(
+    request: HttpRequest, publication: Publication, template: str, context: dict
+) -> HttpResponse:
+    etag = publication.etag
+    last_modified = http_date(publication.published_at.timestamp())
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=publication.published_at.timestamp()
+    )
+    response = not_modified or render(request, template, context)
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The current publication as a PDF, made once and kept. Public."""
+    current = (
+        Publication.objects.filter(edition__slug=slug)
+        .select_related("edition")
+        .order_by("-revision")
+        .first()
+    )
+    if current is None:
+        raise Http404("No such edition")
+    response = HttpResponse(publication_pdf(current), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="national-oversight-group-update-{slug}.pdf"'
+    )
+    response["ETag"] = current.etag
+    response["Last-Modified"] = http_date(current.published_at.timestamp())
+    patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
+    return response
+
+
+@require_safe
+def edition_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """What changed in this edition since the previous published one, section by section. Public."""
+    current = (
+        Publication.objects.latest_per_edition()
+        .filter(edition__slug=slug)
+        .select_related("edition")
+        .first()
+    )
+    if current is None:
+        raise Http404("No such edition")
+    previous = (
+        Publication.objects.latest_per_edition()
+        .filter(edition__period__lt=current.edition.period)
+        .exclude(edition__status=QuarterlyUpdate.Status.DRAFT)
+        .select_related("edition")
+        .order_by("-edition__period")
+        .first()
+    )
+    if previous is None:
+        raise Http404("The first edition has nothing to compare with")
+    return _published_response(
+        request,
+        current,
+        "reports/edition_changes.html",
+        {
+            "current": current,
+            "previous": previous,
+            "comparison": editions_compare(previous.content, current.content),
+        },
+    )

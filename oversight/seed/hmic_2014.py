@@ -85,8 +85,6 @@ class EditionRow(TypedDict):
     signature_description: str
     signatory_name: str
     signatory_role: str
-    status: str
-    published_at: datetime.datetime
 
 
 # The member list prints “Zoe Billingham – HMIC” but “Diana Barran – Co-ordinated Action
@@ -523,10 +521,9 @@ EDITION: EditionRow = {
     "signature_description": "A handwritten signature in black ink, which appears to read 'Theresa May'.",
     "signatory_name": "The Rt Hon Theresa May MP",
     "signatory_role": "Home Secretary",
-    "status": "published",
-    # The report gives the month only: midnight on the 1st, London time, stands in for the day.
-    "published_at": datetime.datetime(2014, 12, 1, tzinfo=ZoneInfo("Europe/London")),
 }
+# The report gives the month only: midnight on the 1st, London time, stands in for the day.
+EDITION_PUBLISHED_AT = datetime.datetime(2014, 12, 1, tzinfo=ZoneInfo("Europe/London"))
 
 # “All 43 forces have provided an action plan to HMIC”; the report does not say when.
 ACTION_PLAN: ActionPlanRow = {"version": 1, "status": "provided", "provided_on": None}

@@ -20,6 +20,7 @@ from oversight.models import LoadedRecord, Meeting, Member, Organisation
 from oversight.seed import hmic_2014
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate
+from reports.services import edition_publish
 
 # The order rows are loaded in: each model's foreign keys point at models loaded before it.
 LOAD_ORDER: tuple[type[models.Model], ...] = (
@@ -80,6 +81,7 @@ class LoadReport:
     kept: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
 
     def tally(self, model: type[models.Model]) -> ModelTally:
         if model not in self.tallies:
@@ -97,6 +99,7 @@ class LoadReport:
             lines.append(f"Created {_records(self.created)}.")
         else:
             lines.append("Nothing created: every seeded record was loaded before.")
+        lines.extend(f"Published {title}." for title in self.published)
         if self.kept:
             lines.append(
                 f"Kept {_records(len(self.kept))} edited since the last load (not overwritten):"
@@ -439,6 +442,21 @@ def _load_bullets(loader: _Loader) -> None:
                 )
 
 
+def _publish_edition(loader: _Loader) -> None:
+    """Publish the 2014 edition as it was published then, unless it has been already."""
+    edition = loader.rows.get(f"edition:{hmic_2014.EDITION_SLUG}")
+    if (
+        edition is None
+        or edition.status != QuarterlyUpdate.Status.DRAFT
+        or edition.publications.exists()
+    ):
+        return
+    edition_publish(
+        edition=edition, published_by=None, published_at=hmic_2014.EDITION_PUBLISHED_AT
+    )
+    loader.report.published.append(str(edition))
+
+
 @transaction.atomic
 def hmic_2014_load() -> LoadReport:
     """Load the December 2014 report and the 43 forces; create only what was never loaded."""
@@ -453,5 +471,6 @@ def hmic_2014_load() -> LoadReport:
     _load_forces_and_plans(loader)
     _load_edition(loader)
     _load_bullets(loader)
+    _publish_edition(loader)
     loader.save_records()
     return loader.report

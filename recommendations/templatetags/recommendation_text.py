@@ -1,0 +1,22 @@
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+KEY_PHRASE = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+@register.filter
+def key_phrases(text: str) -> SafeString:
+    """HMIC's text with its **marked** key phrases in bold; everything else escaped."""
+    # Escaping first keeps typed text inert; the asterisks survive escaping unchanged.
+    return mark_safe(KEY_PHRASE.sub(r"<strong>\1</strong>", escape(text)))  # noqa: S308
+
+
+@register.filter
+def without_key_phrase_marks(text: str) -> str:
+    """The text as plain words, for places that cannot show bold (feeds, titles)."""
+    return KEY_PHRASE.sub(r"\1", text)

@@ -1,0 +1,52 @@
+from django.contrib.syndication.views import Feed
+from django.db.models.fields.json import KT
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from reports.models import Publication
+
+
+class PublishedEditionsFeed(Feed):
+    """Atom feed of the published editions, newest first. Public."""
+
+    feed_type = Atom1Feed
+    title = "National Oversight Group: quarterly updates on domestic abuse"
+    subtitle = (
+        "Quarterly updates on the police's progress against HMIC's national recommendations "
+        "on domestic abuse."
+    )
+    link = reverse_lazy("reports:edition-list")
+    author_name = "Home Office"
+
+    def items(self):
+        return (
+            Publication.objects.latest_per_edition()
+            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
+            .select_related("edition")
+            .only(
+                "revision",
+                "published_at",
+                "change_note",
+                "edition__slug",
+                "edition__period",
+                "edition__published_at",
+            )
+            .order_by("-edition__period")
+        )
+
+    def item_title(self, item: Publication) -> str:
+        return f"{item.title}: {item.period_label}"
+
+    def item_description(self, item: Publication) -> str:
+        if item.revision > 1:
+            return f"Updated: {item.change_note}"
+        return f"The group's update on progress, {item.period_label}."
+
+    def item_link(self, item: Publication) -> str:
+        return reverse("reports:edition-detail", kwargs={"slug": item.edition.slug})
+
+    def item_pubdate(self, item: Publication):
+        return item.edition.published_at
+
+    def item_updateddate(self, item: Publication):
+        return item.published_at

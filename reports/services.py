@@ -1,0 +1,105 @@
+"""Writes that matter for the quarterly update: publishing and correcting an edition."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reports.checks import edition_problems, personal_data_warnings
+from reports.models import Publication, QuarterlyUpdate
+from reports.snapshot import Snapshot, edition_snapshot
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PublishRefused(Exception):
+    """Publishing stopped: what is missing, and what looks like personal data."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems + self.warnings)
+
+
+def edition_body_render(content: Snapshot) -> str:
+    """The edition's body HTML, from its snapshot alone."""
+    return render_to_string("reports/includes/edition_body.html", {"edition": content})
+
+
+@transaction.atomic
+def edition_publish(
+    *,
+    edition: QuarterlyUpdate,
+    published_by: AbstractBaseUser | None,
+    change_note: str = "",
+    warnings_accepted: bool = False,
+    published_at: datetime.datetime | None = None,
+) -> Publication:
+    """Freeze the edition's content as a new publication the public can read.
+
+    The first publication makes revision 1; publishing a correction makes the next revision,
+    and needs a change note. Refused, saying why, if anything is missing or if the content
+    looks like it holds personal data and `warnings_accepted` is not set.
+    """
+    edition = QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
+    if edition.status == QuarterlyUpdate.Status.PUBLISHED:
+        raise PublishRefused(
+            problems=["This edition is already published. Start a correction to change it."]
+        )
+    content = edition_snapshot(edition)
+    problems = edition_problems(edition, content)
+    revision = (edition.publications.aggregate(last=Max("revision"))["last"] or 0) + 1
+    change_note = change_note.strip()
+    if revision > 1 and not change_note:
+        problems.append("Enter a change note saying what this correction changed.")
+    warnings = personal_data_warnings(content)
+    if problems or (warnings and not warnings_accepted):
+        raise PublishRefused(problems=problems, warnings=warnings)
+
+    published_at = published_at or timezone.now()
+    publication = Publication(
+        edition=edition,
+        revision=revision,
+        published_at=published_at,
+        published_by=published_by,
+        change_note=change_note,
+        content=content,
+        body_html=edition_body_render(content),
+    )
+    publication.full_clean()
+    publication.save()
+
+    edition.status = QuarterlyUpdate.Status.PUBLISHED
+    if edition.published_at is None:
+        edition.published_at = published_at
+        edition.published_by = published_by
+    edition.full_clean()
+    edition.save(update_fields=["status", "published_at", "published_by"])
+    logger.info(
+        "event=edition_published edition=%s revision=%s user=%s",
+        edition.slug,
+        revision,
+        published_by.pk if published_by else "-",
+    )
+    return publication
+
+
+@transaction.atomic
+def edition_correction_start(
+    *, edition: QuarterlyUpdate, started_by: AbstractBaseUser
+) -> QuarterlyUpdate:
+    """Open a published edition for a correction; the public keeps reading the last revision."""
+    edition = QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
+    if edition.status != QuarterlyUpdate.Status.PUBLISHED:
+        raise PublishRefused(problems=["Only a published edition can be corrected."])
+    edition.status = QuarterlyUpdate.Status.CORRECTING
+    edition.save(update_fields=["status"])
+    logger.info("event=edition_correction_started edition=%s user=%s", edition.slug, started_by.pk)
+    return edition
