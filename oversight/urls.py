@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("updates/", include("reports.urls")),
+    path("recommendations/", include("recommendations.urls")),
     # Browsers ask for /favicon.ico on pages that name none, such as the admin's.
     path("favicon.ico", views.favicon),
 ]
