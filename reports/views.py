@@ -45,9 +45,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     Published: served from the stored render of its latest revision, never from live records.
     """
-    publications = list(
-        Publication.objects.filter(edition__slug=slug).defer("content").order_by("-revision")
-    )
+    publications = _publications_of(slug)
     if not publications:
         return _draft_preview(request, slug)
     current = publications[0]
@@ -62,9 +60,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResponse:
     """An earlier revision of a published edition, kept readable after a correction. Public."""
-    publications = list(
-        Publication.objects.filter(edition__slug=slug).defer("content").order_by("-revision")
-    )
+    publications = _publications_of(slug)
     shown = next((pub for pub in publications if pub.revision == revision), None)
     if shown is None:
         raise Http404("No such revision")
@@ -85,6 +81,16 @@ def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResp
 def edition_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The edition's working copy as it would be published. Signed-in members and secretariat."""
     return _draft_preview(request, slug)
+
+
+def _publications_of(slug: str) -> list[Publication]:
+    """Every revision of an edition, newest first, with what the page needs and no more."""
+    return list(
+        Publication.objects.filter(edition__slug=slug)
+        .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
+        .defer("content")
+        .order_by("-revision")
+    )
 
 
 def _draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
