@@ -120,6 +120,7 @@ def _published_response(
     response["ETag"] = etag
     response["Last-Modified"] = last_modified
     patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
+    response.shared_cacheable = True
     return response
 
 

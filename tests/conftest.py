@@ -50,3 +50,9 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def no_published_page_cache(settings):
+    """Every request reaches its view, so tests see what the view does now."""
+    settings.PUBLISHED_PAGE_CACHE_SECONDS = 0

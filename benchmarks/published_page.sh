@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Requests per second of the published December 2014 update against a static file of the
+# same size, both served by gunicorn (whitenoise for the static file) on loopback.
+# Target: the page manages at least 0.7 of the static file's rate.
+#
+#   benchmarks/published_page.sh            # 20 s a run, 16 connections, 2 workers
+#   DURATION=60 CONNECTIONS=50 WORKERS=3 DATABASE_URL=postgres://... benchmarks/published_page.sh
+#
+# Needs wrk (apt-get install wrk). Writes only to a temporary folder; stops its server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-16}
+WORKERS=${WORKERS:-2}
+PORT=${PORT:-8799}
+PYTHON=${PYTHON:-.venv/bin/python}
+command -v wrk >/dev/null || { echo "Needs wrk: apt-get install wrk" >&2; exit 1; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DEBUG=false SECRET_KEY=benchmark-only-secret ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
+export ENV_FILE="$work/none.env" STATIC_ROOT="$work/static"
+export DATABASE_URL=${DATABASE_URL:-sqlite:///$work/bench.sqlite3}
+touch "$ENV_FILE"
+
+$PYTHON manage.py migrate --no-input -v0
+$PYTHON manage.py load_hmic_2014 >/dev/null
+$PYTHON manage.py collectstatic --no-input -v0
+
+$PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --log-level warning &
+server_pid=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/updates/2014-12/" -o "$work/page.html" && break; sleep 0.2; done
+
+# A static file of exactly the page's size, which whitenoise finds when the server starts.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+cp "$work/page.html" "$work/static/same-size-as-edition.html"
+$PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --log-level warning &
+server_pid=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/static/same-size-as-edition.html" -o /dev/null && break; sleep 0.2; done
+
+rate() {
+  wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --latency "$1" \
+    | tee "$work/wrk.txt" >&2
+  if grep -q "Non-2xx" "$work/wrk.txt"; then echo "errors in the run above" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
+}
+
+echo "Page: $(wc -c < "$work/page.html") bytes; $WORKERS workers, $CONNECTIONS connections, ${DURATION}s each" >&2
+page_rate=$(rate "http://127.0.0.1:$PORT/updates/2014-12/")
+static_rate=$(rate "http://127.0.0.1:$PORT/static/same-size-as-edition.html")
+ratio=$(awk -v p="$page_rate" -v s="$static_rate" 'BEGIN {printf "%.2f", p / s}')
+echo "published page: $page_rate req/s; static file: $static_rate req/s; ratio: $ratio (target >= 0.7)"
+awk -v r="$ratio" 'BEGIN {exit !(r >= 0.7)}'

@@ -1,0 +1,78 @@
+import pytest
+from django.core.management import call_command
+
+from reports import middleware
+from reports.middleware import published_page_cache_clear
+from tests.reports.factories import ProgressUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+EDITION_URL = "/updates/2014-12/"
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLISHED_PAGE_CACHE_SECONDS = 10
+    published_page_cache_clear()
+    yield
+    published_page_cache_clear()
+
+
+@pytest.fixture
+def loaded_2014(db):
+    call_command("load_hmic_2014", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_a_published_page_is_served_from_memory_after_the_first_request(
+    page_cache, loaded_2014, anonymous_client, django_assert_num_queries
+):
+    first = anonymous_client.get(EDITION_URL)
+
+    with django_assert_num_queries(0):
+        second = anonymous_client.get(EDITION_URL)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == first["Cache-Control"]
+
+
+def test_revalidation_from_memory_answers_not_modified(page_cache, loaded_2014, anonymous_client):
+    etag = anonymous_client.get(EDITION_URL)["ETag"]
+
+    response = anonymous_client.get(EDITION_URL, headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_the_copy_expires(
+    page_cache, loaded_2014, anonymous_client, monkeypatch, django_assert_num_queries
+):
+    anonymous_client.get(EDITION_URL)
+    eleven_seconds_later = middleware.time.monotonic() + 11
+    monkeypatch.setattr(middleware.time, "monotonic", lambda: eleven_seconds_later)
+
+    # The view runs again: its one query for the edition's publications.
+    with django_assert_num_queries(1):
+        assert anonymous_client.get(EDITION_URL).status_code == 200
+
+
+def test_query_strings_and_private_pages_are_never_kept(
+    page_cache, loaded_2014, anonymous_client, member_client
+):
+    anonymous_client.get(EDITION_URL + "?utm_source=junk")
+    draft = ProgressUpdateFactory().edition
+    member_client.get(f"/updates/{draft.slug}/")
+    member_client.get("/")
+
+    assert middleware._pages == {}
+
+
+def test_a_drafts_address_stays_private_even_after_a_member_has_seen_it(
+    page_cache, anonymous_client, member_client
+):
+    draft = ProgressUpdateFactory().edition
+    assert member_client.get(f"/updates/{draft.slug}/").status_code == 200
+
+    assert anonymous_client.get(f"/updates/{draft.slug}/").status_code == 404
