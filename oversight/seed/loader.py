@@ -451,9 +451,7 @@ def _publish_edition(loader: _Loader) -> None:
         or edition.publications.exists()
     ):
         return
-    edition_publish(
-        edition=edition, published_by=None, published_at=hmic_2014.EDITION_PUBLISHED_AT
-    )
+    edition_publish(edition=edition, published_by=None, published_at=hmic_2014.EDITION_PUBLISHED_AT)
     loader.report.published.append(str(edition))
 
 
