@@ -1,0 +1,74 @@
+"""A visitor reads the public pages: the home page, the recommendations and the updates."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import assert_accessible
+
+
+@pytest.fixture
+def hmic_2014(transactional_db) -> None:
+    """The eleven recommendations and the December 2014 edition, published."""
+    call_command("load_hmic_2014", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/", "National Oversight Group on the police response to domestic abuse"),
+        ("/recommendations/", "HMIC's recommendations"),
+        ("/recommendations/2/", "Force action plans"),
+        ("/updates/", "Quarterly updates"),
+        ("/updates/2014-12/", "National Oversight Group Update Report"),
+    ],
+)
+def test_public_pages_have_one_h1_and_no_accessibility_violations(
+    page: Page, hmic_2014: None, path: str, heading: str
+) -> None:
+    page.goto(path)
+
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("h1")).to_have_text(heading)
+    assert_accessible(page)
+
+
+def test_a_visitor_goes_from_the_home_page_to_the_latest_update_and_back(
+    page: Page, hmic_2014: None
+) -> None:
+    page.goto("/")
+
+    page.get_by_role("link", name="National Oversight Group Update Report: December 2014").click()
+
+    expect(page).to_have_url(re.compile(r"/updates/2014-12/$"))
+    expect(page.get_by_role("heading", name="Recommendations 2 and 3")).to_be_visible()
+
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Home").click()
+    page.get_by_role("link", name="All quarterly updates").click()
+
+    expect(page).to_have_url(re.compile(r"/updates/$"))
+    expect(page.get_by_role("link", name=re.compile("December 2014"))).to_be_visible()
+
+
+def test_a_visitor_reads_a_recommendation_and_follows_it_to_the_update(
+    page: Page, hmic_2014: None
+) -> None:
+    page.goto("/")
+
+    page.get_by_role("link", name="Read HMIC's recommendations").click()
+    expect(page.locator("tbody tr")).to_have_count(11)
+    page.get_by_role("link", name="3. Leadership priority").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leadership priority")
+    expect(
+        page.locator("strong", has_text="give full effect to their forces' stated priority")
+    ).to_be_visible()
+    page.get_by_role(
+        "link", name="Read Recommendations 2 and 3 in the December 2014 update"
+    ).click()
+
+    expect(page).to_have_url(re.compile(r"/updates/2014-12/#recommendation-2-3$"))
+    expect(page.locator("#recommendation-2-3")).to_be_in_viewport()
