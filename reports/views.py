@@ -1,3 +1,6 @@
+import datetime
+
+from django.db.models import Exists, OuterRef
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -51,9 +54,16 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     current = publications[0]
     return _published_response(
         request,
-        current,
         "reports/edition_detail.html",
-        {"publication": current, "history": list(reversed(publications)), "slug": slug},
+        {
+            "publication": current,
+            "history": list(reversed(publications)),
+            "slug": slug,
+            "has_previous": current.has_previous,
+        },
+        # The link to the changes page appears once an earlier edition is published.
+        etag=f'"{current.edition_id}-{current.revision}-{int(current.has_previous)}"',
+        published_at=current.published_at,
     )
 
 
@@ -66,7 +76,6 @@ def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResp
         raise Http404("No such revision")
     return _published_response(
         request,
-        shown,
         "reports/edition_detail.html",
         {
             "publication": shown,
@@ -74,6 +83,9 @@ def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResp
             "history": list(reversed(publications)),
             "slug": slug,
         },
+        # The banner names the current revision, so a correction changes this page too.
+        etag=f'"{shown.edition_id}-{shown.revision}-of-{publications[0].revision}"',
+        published_at=publications[0].published_at,
     )
 
 
@@ -87,7 +99,13 @@ def _publications_of(slug: str) -> list[Publication]:
     """Every revision of an edition, newest first, with what the page needs and no more."""
     return list(
         Publication.objects.filter(edition__slug=slug)
-        .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
+        .annotate(
+            title=KT("content__title"),
+            period_label=KT("content__period_label"),
+            has_previous=Exists(
+                Publication.objects.filter(edition__period__lt=OuterRef("edition__period"))
+            ),
+        )
         .defer("content")
         .order_by("-revision")
     )
@@ -109,16 +127,19 @@ def _draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _published_response(
-    request: HttpRequest, publication: Publication, template: str, context: dict
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    etag: str,
+    published_at: datetime.datetime,
 ) -> HttpResponse:
-    etag = publication.etag
-    last_modified = http_date(publication.published_at.timestamp())
-    not_modified = get_conditional_response(
-        request, etag=etag, last_modified=publication.published_at.timestamp()
-    )
+    """A page of published content: the same for everyone, so caches may share it."""
+    timestamp = int(published_at.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
     response = not_modified or render(request, template, context)
     response["ETag"] = etag
-    response["Last-Modified"] = last_modified
+    response["Last-Modified"] = http_date(timestamp)
     patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
     response.shared_cacheable = True
     return response
@@ -159,7 +180,6 @@ def edition_changes(request: HttpRequest, slug: str) -> HttpResponse:
     previous = (
         Publication.objects.latest_per_edition()
         .filter(edition__period__lt=current.edition.period)
-        .exclude(edition__status=QuarterlyUpdate.Status.DRAFT)
         .select_related("edition")
         .order_by("-edition__period")
         .first()
@@ -168,11 +188,13 @@ def edition_changes(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("The first edition has nothing to compare with")
     return _published_response(
         request,
-        current,
         "reports/edition_changes.html",
         {
             "current": current,
             "previous": previous,
             "comparison": editions_compare(previous.content, current.content),
         },
+        # A correction to either edition changes the comparison.
+        etag=f'"{current.edition_id}-{current.revision}-{previous.edition_id}-{previous.revision}"',
+        published_at=max(current.published_at, previous.published_at),
     )

@@ -212,3 +212,25 @@ def test_editions_list_newest_first(anonymous_client, db, django_assert_num_quer
         "National Oversight Group Update Report: March 2015",
         "National Oversight Group Update Report: December 2014",
     ]
+
+
+def test_an_edition_links_to_what_changed_once_an_earlier_one_is_published(anonymous_client, db):
+    home_office = OrganisationFactory(name="Home Office")
+    recommendation = RecommendationFactory(number=1)
+    editions = {}
+    for slug in ["2014-12", "2015-03"]:
+        editions[slug] = QuarterlyUpdateFactory(
+            slug=slug, period=f"{slug}-01", publisher=home_office
+        )
+        ProgressUpdateFactory(edition=editions[slug], recommendation=recommendation)
+    edition_publish(edition=editions["2015-03"], published_by=None)
+    alone = anonymous_client.get("/updates/2015-03/")
+
+    edition_publish(edition=editions["2014-12"], published_by=None)
+    after = anonymous_client.get("/updates/2015-03/")
+    first = anonymous_client.get("/updates/2014-12/")
+
+    assert b"/updates/2015-03/changes/" not in alone.content
+    assert b"/updates/2015-03/changes/" in after.content
+    assert after["ETag"] != alone["ETag"]
+    assert b"/changes/" not in first.content
