@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check lock browser
+.PHONY: help install run test lint format check lock browser packages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,7 +24,7 @@ install: $(BIN)/.installed ## Create .venv and install the locked dependencies
 	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote .env for local development (DEBUG=true)."
 
-run: install .env ## Install, migrate, load the 2014 data, print demo logins, serve on http://127.0.0.1:8000
+run: install packages .env ## Install, migrate, load the 2014 data, print demo logins, serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_hmic_2014
 	$(BIN)/python manage.py create_demo_users
@@ -33,7 +33,10 @@ run: install .env ## Install, migrate, load the 2014 data, print demo logins, se
 browser: ## Make sure Chromium is there for the browser tests (installs it with apt as root)
 	@scripts/ensure_chromium.sh
 
-test: install browser ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
+packages: ## Make sure the Debian libraries and fonts for PDFs are there (installs them with apt as root)
+	@scripts/ensure_system_packages.sh
+
+test: install packages browser ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
 	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff: lint and formatting
