@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import ProtectedError
 
 from forces.models import ActionPlan, Force
 from oversight.models import LoadedRecord, Meeting, Member, Organisation
@@ -318,17 +319,21 @@ def test_deleted_records_are_not_recreated(first_output):
     assert "  plan:gwent-police:1" in output
 
 
-def test_a_deleted_edition_takes_its_bullets_and_stays_deleted(first_output):
-    QuarterlyUpdate.objects.get(slug="2014-12").delete()
+def test_the_published_edition_cannot_be_deleted_but_a_deleted_bullet_stays_deleted(
+    first_output,
+):
+    with pytest.raises(ProtectedError):
+        QuarterlyUpdate.objects.get(slug="2014-12").delete()
+    ProgressUpdate.objects.get(text__startswith="Ministers will provide updates").delete()
 
     output = load()
 
-    assert not QuarterlyUpdate.objects.exists()
-    assert not ProgressUpdate.objects.exists()
+    assert ProgressUpdate.objects.count() == 23
     assert (
-        "Progress updates: 0 created, 0 unchanged, 0 kept (edited since loading), 24 deleted"
-        in (output)
+        "Progress updates: 0 created, 23 unchanged, 0 kept (edited since loading), 1 deleted"
+        in output
     )
+    assert "  bullet:2014-12:rec11:2" in output
 
 
 def test_existing_rows_with_the_same_natural_key_are_adopted():
@@ -362,13 +367,15 @@ def test_a_clash_stops_the_load_and_saves_nothing():
 
 
 def test_rows_that_need_a_deleted_record_are_skipped(first_output):
-    # As if the report's bullets were added to the data after staff deleted the edition.
-    QuarterlyUpdate.objects.get(slug="2014-12").delete()
-    LoadedRecord.objects.filter(key__startswith="bullet:").delete()
+    # As if the plans were added to the data after staff deleted the force.
+    gwent = Force.objects.get(slug="gwent-police")
+    ActionPlan.objects.filter(force=gwent).delete()
+    gwent.delete()
+    LoadedRecord.objects.filter(key__startswith="plan:").delete()
 
     output = load()
 
-    assert not ProgressUpdate.objects.exists()
-    assert "Progress updates: 0 created, 0 unchanged" in output
-    assert "24 skipped (they need a deleted record)" in output
-    assert "  bullet:2014-12:rec4:1 (needs edition:2014-12)" in output
+    assert ActionPlan.objects.count() == 42
+    assert "Action plans: 0 created, 42 unchanged" in output
+    assert "1 skipped (they need a deleted record)" in output
+    assert "  plan:gwent-police:1 (needs force:gwent-police)" in output
