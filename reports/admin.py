@@ -1,10 +1,35 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
-from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+import json
+from typing import Any
 
-from reports.models import ProgressUpdate, QuarterlyUpdate
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Length
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods, require_POST
+
+from oversight.roles import is_secretariat
+from reports.checks import edition_problems, personal_data_warnings
+from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
+from reports.services import PublishRefused, edition_correction_start, edition_publish
+from reports.snapshot import edition_snapshot
+
+
+def can_publish(request: HttpRequest) -> bool:
+    """Publishing and correcting: the secretariat, with the right to change editions.
+
+    A model permission of its own (“publish_quarterlyupdate”) would say this better; until one
+    exists, the change permission and the secretariat role stand in for it.
+    """
+    return request.user.has_perm("reports.change_quarterlyupdate") and is_secretariat(request.user)
 
 
 class BulletFormSet(BaseInlineFormSet):
@@ -42,22 +67,113 @@ class BulletFormSet(BaseInlineFormSet):
 
 
 class ProgressUpdateInline(admin.TabularInline):
+    """The edition's bullets; frozen with the edition once it is published."""
+
     model = ProgressUpdate
     formset = BulletFormSet
     fields = ("recommendation", "parent", "position", "source", "text")
     autocomplete_fields = ("recommendation",)
     extra = 0
 
+    def has_add_permission(self, request: HttpRequest, obj: QuarterlyUpdate | None) -> bool:
+        return super().has_add_permission(request, obj) and _editable(obj)
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
+    ) -> bool:
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
+    ) -> bool:
+        return super().has_delete_permission(request, obj) and _editable(obj)
+
+
+class PublicationInline(admin.TabularInline):
+    """The edition's published revisions, as the public read them. Never changed here."""
+
+    model = Publication
+    fields = ("revision", "published_at", "published_by", "change_note", "public_page")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "published revision"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Publication]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition", "published_by")
+            .defer("content", "body_html")
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="public page")
+    def public_page(self, publication: Publication) -> str:
+        return _public_page_link(publication)
+
+
+class PublishForm(forms.Form):
+    """What the publisher confirms: a change note for a correction, and checked warnings."""
+
+    change_note = forms.CharField(
+        label="Change note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=(
+            "Say what this correction changed, for example “corrected the date of the second "
+            "meeting”. The public page shows it after the date it is published on."
+        ),
+    )
+    warnings_accepted = forms.BooleanField(
+        label="I have checked these and they are not personal data", required=False
+    )
+
+    def __init__(self, *args: Any, correction: bool, has_warnings: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if correction:
+            self.fields["change_note"].required = True
+            self.fields["change_note"].error_messages["required"] = (
+                "Enter a change note saying what this correction changed."
+            )
+        else:
+            del self.fields["change_note"]
+        if has_warnings:
+            self.fields["warnings_accepted"].required = True
+            self.fields["warnings_accepted"].error_messages["required"] = (
+                "Check each warning below, then confirm it is not personal data."
+            )
+        else:
+            del self.fields["warnings_accepted"]
+
 
 @admin.register(QuarterlyUpdate)
 class QuarterlyUpdateAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "slug", "status", "published_at", "publisher", "bullet_count")
+    """Editions: written as drafts, published from here, frozen once published."""
+
+    list_display = (
+        "__str__",
+        "slug",
+        "publication_status",
+        "published_at",
+        "publisher",
+        "bullet_count",
+    )
     list_select_related = ("publisher",)
     list_filter = ("status",)
     search_fields = ("title", "slug")
     autocomplete_fields = ("publisher",)
-    # Publishing sets the status, time and person together (a later publish workflow);
-    # editing any one of them here would break the update's consistency.
+    # Publishing sets the status, time and person together, through the Publish page;
+    # editing any one of them here would break the edition's consistency.
     readonly_fields = ("status", "published_at", "published_by")
     fieldsets = (
         (None, {"fields": ("series", "title", "period", "slug", "publisher")}),
@@ -78,11 +194,217 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
     inlines = (ProgressUpdateInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuarterlyUpdate]:
-        return super().get_queryset(request).annotate(bullet_count=Count("bullets"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                bullet_count=Count("bullets", distinct=True),
+                revision_count=Count("publications", distinct=True),
+                last_published_at=Max("publications__published_at"),
+            )
+        )
+
+    def get_inlines(self, request: HttpRequest, obj: QuarterlyUpdate | None):
+        # Only a published edition has revisions to list.
+        if obj is not None and obj.is_published:
+            return (*self.inlines, PublicationInline)
+        return self.inlines
+
+    def get_readonly_fields(self, request: HttpRequest, obj: QuarterlyUpdate | None = None):
+        # The slug is the public address: once published, links to it must keep working.
+        if obj is not None and obj.is_published:
+            return (*self.readonly_fields, "slug")
+        return self.readonly_fields
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
+    ) -> bool:
+        return super().has_change_permission(request, obj) and _editable(obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
+    ) -> bool:
+        if obj is not None and (obj.is_published or obj.publications.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Refuse to delete published editions, also when chosen with drafts in a bulk delete."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        published = [
+            f"{edition} is published: published editions are never deleted"
+            for edition in objs
+            if edition.is_published
+        ]
+        if published:
+            # Say why plainly, rather than that nobody may delete their publications.
+            return deleted, model_count, set(), [*published, *protected]
+        return deleted, model_count, perms_needed, protected
+
+    def view_on_site(self, obj: QuarterlyUpdate) -> str | None:
+        # A draft has no public page yet: “Preview” shows it instead.
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description="status", ordering="status")
+    def publication_status(self, edition: QuarterlyUpdate) -> str:
+        if not edition.revision_count:
+            return edition.get_status_display()
+        last = date_format(timezone.localtime(edition.last_published_at), "j M Y")
+        return (
+            f"{edition.get_status_display()} (revision {edition.revision_count}, published {last})"
+        )
 
     @admin.display(description="bullets", ordering="bullet_count")
     def bullet_count(self, update: QuarterlyUpdate) -> int:
         return update.bullet_count
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/publish/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.publish_view)
+                ),
+                name="{}_{}_publish".format(*info),
+            ),
+            path(
+                "<path:object_id>/correction/",
+                self.admin_site.admin_view(require_POST(self.correction_start_view)),
+                name="{}_{}_correction".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ) -> HttpResponse:
+        if obj is not None:
+            allowed = can_publish(request)
+            context.update(
+                preview_url=reverse("reports:edition-preview", kwargs={"slug": obj.slug}),
+                publish_url=self._url("publish", obj),
+                correction_url=self._url("correction", obj),
+                can_publish=allowed and obj.is_editable,
+                can_start_correction=allowed and obj.status == QuarterlyUpdate.Status.PUBLISHED,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _url(view: str, edition: QuarterlyUpdate) -> str:
+        return reverse(f"admin:reports_quarterlyupdate_{view}", args=[edition.pk])
+
+    def _edition_to_publish(self, request: HttpRequest, object_id: str) -> QuarterlyUpdate:
+        if not can_publish(request):
+            raise PermissionDenied
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None:
+            raise Http404("No such edition")
+        return edition
+
+    def _change_page(self, edition: QuarterlyUpdate) -> HttpResponseRedirect:
+        return HttpResponseRedirect(self._url("change", edition))
+
+    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Check the edition, confirm, and publish it (or its correction) for the public."""
+        edition = self._edition_to_publish(request, object_id)
+        if edition.status == QuarterlyUpdate.Status.PUBLISHED:
+            messages.warning(
+                request, "This edition is already published. Start a correction to change it."
+            )
+            return self._change_page(edition)
+        correction = edition.publications.exists()
+        content = edition_snapshot(edition)
+        problems = edition_problems(edition, content)
+        warnings = personal_data_warnings(content)
+        form = PublishForm(
+            request.POST if request.method == "POST" else None,
+            correction=correction,
+            has_warnings=bool(warnings),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                publication = edition_publish(
+                    edition=edition,
+                    published_by=request.user,
+                    change_note=form.cleaned_data.get("change_note", ""),
+                    warnings_accepted=form.cleaned_data.get("warnings_accepted", False),
+                )
+            except PublishRefused as refused:
+                problems, warnings = refused.problems, refused.warnings
+                if warnings and "warnings_accepted" not in form.fields:
+                    # Personal data appeared since the page was shown: ask for the check.
+                    form = PublishForm(request.POST, correction=correction, has_warnings=True)
+                    form.is_valid()
+            else:
+                messages.success(
+                    request,
+                    format_html(
+                        'Published revision {} of “{}”. <a href="{}">View it on the public '
+                        "site</a>.",
+                        publication.revision,
+                        edition,
+                        edition.get_absolute_url(),
+                    ),
+                )
+                return self._change_page(edition)
+        change_url = self._url("change", edition)
+        # What stops publishing first, then what this page still needs, as the page reads.
+        errors = [(problem, _fix_link(change_url, problem)) for problem in problems] + [
+            (error, f"#id_{name}")
+            for name, field_errors in form.errors.items()
+            for error in field_errors
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Publish a correction to {edition}" if correction else f"Publish {edition}",
+            "opts": self.opts,
+            "original": edition,
+            "edition": edition,
+            "correction": correction,
+            "form": form,
+            "errors": errors,
+            "warnings": [(warning, _fix_link(change_url, warning)) for warning in warnings],
+            "change_url": change_url,
+            "preview_url": reverse("reports:edition-preview", kwargs={"slug": edition.slug}),
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, "admin/reports/quarterlyupdate/publish.html", context)
+
+    def correction_start_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Open a published edition for a correction (POST only: it changes its state)."""
+        edition = self._edition_to_publish(request, object_id)
+        try:
+            edition_correction_start(edition=edition, started_by=request.user)
+        except PublishRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                "Correction started. The public page keeps showing the last published "
+                "revision until you publish the correction.",
+            )
+        return self._change_page(edition)
+
+
+def _editable(edition: QuarterlyUpdate | None) -> bool:
+    return edition is None or edition.is_editable
+
+
+def _fix_link(change_url: str, message: str) -> str:
+    """Where on the edition's change page to fix what `message` is about, if it says."""
+    field = getattr(message, "field", "")
+    if not field:
+        return ""
+    return f"{change_url}#bullets-group" if field == "bullets" else f"{change_url}#id_{field}"
+
+
+def _public_page_link(publication: Publication) -> str:
+    url = reverse(
+        "reports:edition-revision",
+        kwargs={"slug": publication.edition.slug, "revision": publication.revision},
+    )
+    return format_html('<a href="{}">{}</a>', url, url)
 
 
 @admin.register(ProgressUpdate)
@@ -93,3 +415,144 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     search_fields = ("text",)
     autocomplete_fields = ("recommendation", "parent")
     fields = ("edition", "recommendation", "parent", "position", "source", "text")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "edition":
+            # A published edition is frozen: start a correction to add to it.
+            kwargs["queryset"] = QuarterlyUpdate.objects.exclude(
+                status=QuarterlyUpdate.Status.PUBLISHED
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProgressUpdate | None = None
+    ) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.edition.is_editable
+        )
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProgressUpdate | None = None
+    ) -> bool:
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.edition.is_editable
+        )
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Refuse to delete bullets of a published edition, also in a bulk delete."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        frozen_editions = set(
+            QuarterlyUpdate.objects.filter(
+                pk__in={bullet.edition_id for bullet in objs},
+                status=QuarterlyUpdate.Status.PUBLISHED,
+            ).values_list("pk", flat=True)
+        )
+        frozen = [
+            f"“{bullet}” is in a published edition: start a correction to change it"
+            for bullet in objs
+            if bullet.edition_id in frozen_editions
+        ]
+        return deleted, model_count, perms_needed, [*frozen, *protected]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are only ever inserted, by the publishing service: nobody edits them here."""
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """Every published revision, word for word as the public read it."""
+
+    list_display = (
+        "edition",
+        "revision",
+        "published_at",
+        "published_by",
+        "change_note",
+        "public_page",
+    )
+    list_select_related = ("edition", "published_by")
+    list_filter = ("edition",)
+    date_hierarchy = "published_at"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "edition",
+                    "revision",
+                    "published_at",
+                    "published_by",
+                    "change_note",
+                    "public_page",
+                )
+            },
+        ),
+        ("Content as published", {"fields": ("content_as_data", "body_html_source")}),
+    )
+    readonly_fields = (
+        "edition",
+        "revision",
+        "published_at",
+        "published_by",
+        "change_note",
+        "public_page",
+        "content_as_data",
+        "body_html_source",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Publication]:
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "reports_publication_changelist":
+            # The list shows none of the content, which can be long.
+            queryset = queryset.defer("content", "body_html")
+        return queryset
+
+    @admin.display(description="public page")
+    def public_page(self, publication: Publication) -> str:
+        return _public_page_link(publication)
+
+    @admin.display(description="content")
+    def content_as_data(self, publication: Publication) -> str:
+        return format_html(
+            '<pre style="white-space: pre-wrap">{}</pre>',
+            json.dumps(publication.content, indent=2, ensure_ascii=False),
+        )
+
+    @admin.display(description="body HTML")
+    def body_html_source(self, publication: Publication) -> str:
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', publication.body_html)
+
+
+@admin.register(PublicationPdf)
+class PublicationPdfAdmin(ReadOnlyAdmin):
+    """The PDFs made of publications, kept once made. The file itself is not shown here."""
+
+    list_display = ("publication", "created_at", "size")
+    list_select_related = ("publication__edition",)
+    fields = ("publication", "created_at", "size")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PublicationPdf]:
+        return (
+            super()
+            .get_queryset(request)
+            .defer("content", "publication__content", "publication__body_html")
+            .annotate(content_bytes=Length("content"))
+        )
+
+    @admin.display(description="size", ordering="content_bytes")
+    def size(self, pdf: PublicationPdf) -> str:
+        return f"{pdf.content_bytes / 1024:.0f} KB"

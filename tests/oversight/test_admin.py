@@ -14,7 +14,7 @@ from django.urls import reverse
 from forces.models import ActionPlan, Force, PlanAction
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
 from recommendations.models import Area, Recommendation
-from reports.models import ProgressUpdate, QuarterlyUpdate
+from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from tests.forces.factories import ActionPlanFactory, ForceFactory, PlanActionFactory
 from tests.oversight.factories import (
     LoadedRecordFactory,
@@ -22,10 +22,13 @@ from tests.oversight.factories import (
     MeetingPaperFactory,
     MemberFactory,
     OrganisationFactory,
+    UserFactory,
 )
 from tests.recommendations.factories import AreaFactory, RecommendationFactory
 from tests.reports.factories import (
     ProgressUpdateFactory,
+    PublicationFactory,
+    PublicationPdfFactory,
     PublishedQuarterlyUpdateFactory,
     QuarterlyUpdateFactory,
 )
@@ -37,7 +40,8 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
     key=lambda model: model._meta.label,
 )
-READ_ONLY = {LoadedRecord}
+# Written only by a data load or the publishing service: never added or changed in the admin.
+READ_ONLY = {LoadedRecord, Publication, PublicationPdf}
 
 
 class Rows:
@@ -112,6 +116,15 @@ def _bullet(rows: Rows, index: int) -> ProgressUpdate:
     )
 
 
+def _publication(rows: Rows, index: int) -> Publication:
+    # The revision grows with the row so publications of the shared edition stay unique.
+    return PublicationFactory(
+        edition=rows.related(index, PublishedQuarterlyUpdateFactory),
+        revision=index + 1,
+        published_by=rows.related(index, UserFactory),
+    )
+
+
 def _loaded_record(rows: Rows, index: int) -> LoadedRecord:
     record = ForceFactory() if index % 2 else rows.related(index, OrganisationFactory)
     return LoadedRecordFactory(record=record)
@@ -137,6 +150,10 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     ),
     QuarterlyUpdate: _quarterly_update,
     ProgressUpdate: _bullet,
+    Publication: _publication,
+    PublicationPdf: lambda rows, index: PublicationPdfFactory(
+        publication=_publication(rows, index)
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """The public recommendation pages: the eleven in order, and each with the progress published."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -31,7 +32,10 @@ def hmic_2014(db) -> None:
 
 def later_edition_publish(bullet_text: str = "Progress in {slug}.") -> QuarterlyUpdate:
     """Publish the next quarter's edition, one bullet per section."""
-    edition = QuarterlyUpdateFactory()
+    latest = QuarterlyUpdate.objects.latest("period").period
+    months = latest.year * 12 + latest.month - 1 + 3
+    period = datetime.date(months // 12, months % 12 + 1, 1)
+    edition = QuarterlyUpdateFactory(period=period, slug=period.strftime("%Y-%m"))
     for position, lead in enumerate(Recommendation.objects.leading_sections()):
         ProgressUpdateFactory(
             edition=edition,

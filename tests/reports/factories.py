@@ -3,7 +3,10 @@ import datetime
 import factory
 from django.utils import timezone
 
+from recommendations.models import Recommendation
 from reports import models
+from reports.services import edition_body_render
+from reports.snapshot import edition_snapshot
 from tests.oversight.factories import OrganisationFactory
 from tests.recommendations.factories import RecommendationFactory
 
@@ -33,3 +36,47 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     position = factory.Sequence(lambda n: n)
     text = factory.Sequence(lambda n: f"Progress bullet {n}.")
+
+
+class ReadyToPublishQuarterlyUpdateFactory(QuarterlyUpdateFactory):
+    """A draft with progress for every section: nothing stops it being published.
+
+    Makes one recommendation if there is none, so the edition has a section.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def progress(edition, create, extracted, **kwargs) -> None:
+        if not create:
+            return
+        leads = list(Recommendation.objects.filter(reported_with__isnull=True)) or [
+            RecommendationFactory()
+        ]
+        for recommendation in leads:
+            ProgressUpdateFactory(edition=edition, recommendation=recommendation)
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A publication of its edition's content now, as the publishing service would make it."""
+
+    class Meta:
+        model = models.Publication
+
+    edition = factory.SubFactory(PublishedQuarterlyUpdateFactory)
+    revision = 1
+    published_at = factory.LazyAttribute(lambda publication: publication.edition.published_at)
+    change_note = factory.LazyAttribute(
+        lambda publication: "" if publication.revision == 1 else "Corrected a date."
+    )
+    content = factory.LazyAttribute(lambda publication: edition_snapshot(publication.edition))
+    body_html = factory.LazyAttribute(lambda publication: edition_body_render(publication.content))
+
+
+class PublicationPdfFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PublicationPdf
+
+    publication = factory.SubFactory(PublicationFactory)
+    content = b"%PDF-1.7 not a real PDF"
