@@ -3,7 +3,7 @@ from typing import Any
 from django.views.generic import DetailView, ListView
 
 from recommendations.models import Recommendation
-from reports.models import Publication, QuarterlyUpdate
+from reports.models import Publication
 
 
 class RecommendationListView(ListView):
@@ -50,8 +50,6 @@ def progress_reported(number: int) -> list[dict[str, Any]]:
     """
     publications = (
         Publication.objects.latest_per_edition()
-        # An edition with a publication is never a draft; this keeps it so if that ever changes.
-        .exclude(edition__status=QuarterlyUpdate.Status.DRAFT)
         .select_related("edition")
         .only("revision", "published_at", "content", "edition__slug", "edition__published_at")
         .order_by("-edition__period")

@@ -1,5 +1,4 @@
 from django.contrib.syndication.views import Feed
-from django.db.models.fields.json import KT
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
@@ -19,20 +18,7 @@ class PublishedEditionsFeed(Feed):
     author_name = "Home Office"
 
     def items(self):
-        return (
-            Publication.objects.latest_per_edition()
-            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
-            .select_related("edition")
-            .only(
-                "revision",
-                "published_at",
-                "change_note",
-                "edition__slug",
-                "edition__period",
-                "edition__published_at",
-            )
-            .order_by("-edition__period")
-        )
+        return Publication.objects.current_listing()
 
     def item_title(self, item: Publication) -> str:
         return f"{item.title}: {item.period_label}"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from oversight.models import Organisation
@@ -178,6 +179,19 @@ class PublicationQuerySet(models.QuerySet):
             edition=models.OuterRef("edition"), revision__gt=models.OuterRef("revision")
         )
         return self.exclude(models.Exists(newer))
+
+    def current_listing(self) -> "PublicationQuerySet":
+        """Each edition's current publication, newest edition first, with its title and period.
+
+        For lists: the stored content and page are left in the database.
+        """
+        return (
+            self.latest_per_edition()
+            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
+            .select_related("edition")
+            .defer("content", "body_html")
+            .order_by("-edition__period")
+        )
 
 
 class Publication(models.Model):

@@ -27,19 +27,7 @@ class EditionListView(ListView):
     context_object_name = "publications"
 
     def get_queryset(self):
-        return (
-            Publication.objects.latest_per_edition()
-            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
-            .select_related("edition")
-            .only(
-                "revision",
-                "published_at",
-                "edition__slug",
-                "edition__period",
-                "edition__published_at",
-            )
-            .order_by("-edition__period")
-        )
+        return Publication.objects.current_listing()
 
 
 @require_safe

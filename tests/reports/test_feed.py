@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import call_command
 
+from recommendations.models import Recommendation
 from reports.services import edition_correction_start, edition_publish
 from tests.oversight.factories import StaffUserFactory
 from tests.reports.factories import ProgressUpdateFactory, QuarterlyUpdateFactory
@@ -44,7 +45,9 @@ def test_the_feed_is_atom_with_every_required_element(loaded_2014, anonymous_cli
 
 def test_drafts_stay_out_and_corrections_say_what_changed(loaded_2014, anonymous_client):
     draft = QuarterlyUpdateFactory(slug="2015-03", period="2015-03-01")
-    ProgressUpdateFactory(edition=draft, text="Draft bullet.")
+    ProgressUpdateFactory(
+        edition=draft, recommendation=Recommendation.objects.get(number=4), text="Draft bullet."
+    )
     edition = draft.__class__.objects.get(slug="2014-12")
     edition_correction_start(edition=edition, started_by=StaffUserFactory())
     edition_publish(edition=edition, published_by=None, change_note="Corrected a date.")
