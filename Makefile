@@ -47,9 +47,15 @@ format: install ## ruff: fix what can be fixed, format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: install ## Missing migrations and Django's system checks
+check: install ## Missing migrations, Django's system checks, and the deployment checks under production settings
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py check
+	ENV_FILE=/dev/null DEBUG=false SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=oversight.example.gov.uk BEHIND_TLS_PROXY=true \
+	  DATABASE_URL=postgres://oversight@db.example.internal:5432/oversight \
+	  CSRF_TRUSTED_ORIGINS=https://oversight.example.gov.uk \
+	  EMAIL_URL=smtp+tls://oversight:placeholder@smtp.example.gov.uk:587 \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lock: install ## Re-resolve requirements*.lock from pyproject.toml
 	$(BIN)/python -m pip install --quiet uv

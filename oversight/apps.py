@@ -7,3 +7,7 @@ class OversightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "oversight"
     verbose_name = "Oversight group"
+
+    def ready(self) -> None:
+        # Connects the authentication event logging and registers the email deploy check.
+        from oversight import accounts  # noqa: F401

@@ -4,10 +4,14 @@ Every value that differs between a laptop and production comes from the environm
 local, untracked `.env` file; real environment variables win). See the README for the table.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from oversight.csp import JS_ENABLED_SCRIPT_HASH
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,22 +41,31 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "oversight",
     "recommendations",
     "forces",
     "reports",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # Security headers first: they wrap the page cache below, so cached pages get them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "oversight.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reports.middleware.PublishedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oversight.accounts.StaffIdleTimeoutMiddleware",
+    "oversight.accounts.PermissionDeniedLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the axes backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -109,7 +122,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            default="oversight.storage.ManifestStaticFilesStorage",
         )
     },
 }
@@ -123,12 +136,125 @@ PUBLISHED_PAGE_CACHE_SECONDS = env.int("PUBLISHED_PAGE_CACHE_SECONDS", default=1
 # GDS Transport is licensed for gov.uk domains only; elsewhere the pages use a system font.
 GOVUK_TRANSPORT_FONT = env.bool("GOVUK_TRANSPORT_FONT", default=False)
 
+# ---- Security: headers, cookies, HTTPS ----
+# With DEBUG off these pass `manage.py check --deploy --fail-level WARNING`; CI runs it.
+# Behind a proxy or load balancer that terminates TLS, believe its X-Forwarded-Proto, and only
+# then: otherwise any client could claim HTTPS. The proxy must overwrite the header it receives.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and the container HEALTHCHECK ask for /healthz over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A year of HTTPS only, for this host and its subdomains; never locally, where there is no TLS.
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+# Other origins allowed to POST forms here, e.g. "https://oversight.example.gov.uk" when the
+# proxy rewrites the Host header. Same-origin forms need nothing.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# security.W021 (no HSTS preload): preloading puts the whole registrable domain on a list built
+# into browsers, takes months to undo, and is for the domain's owner to request. Set
+# SECURE_HSTS_PRELOAD=true once they have; the warning is silenced only while it is off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# No nonces: published pages are cached whole, so a per-response nonce would go stale. Scripts
+# are files from 'self' plus the one inline script, allowed by the hash of its text.
+# GOV.UK Frontend and Django's admin need no inline styles, and our admin screens take theirs
+# from static/css/admin.css, so style-src stays 'self' too: keep <style> and style= out.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, JS_ENABLED_SCRIPT_HASH],
+        "style-src": [SELF],
+        # GOV.UK Frontend's stylesheet draws some icons from data: URLs.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Browser features no page here uses, switched off for this site and anything it embeds.
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    (),  # no origin at all: `camera=()`
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every step of every PDF at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# ---- Accounts: passwords, sessions, login throttling ----
+# Passwords follow NCSC guidance: AUTH_PASSWORD_VALIDATORS above ask for 12 or more characters
+# and refuse common passwords. No composition rules and no maximum: long passphrases are welcome.
+
+# Staff who leave the admin open are signed out after 30 minutes without a request
+# (oversight.accounts.StaffIdleTimeoutMiddleware; anonymous visitors' requests are not touched).
+STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+
+# A password-reset link works once, and for an hour at most.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Outgoing email (password resets), e.g. smtp+tls://user:password@smtp.example.org:587.
+# The default prints messages to the console, which is for local work: `check --deploy` warns.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+
+# Number of reverse proxies in front of the service that append to X-Forwarded-For. With 0 the
+# header is ignored (a client could write anything there) and REMOTE_ADDR is the client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# django-axes: 5 failed sign-ins lock that username from that IP address for 15 minutes, so an
+# attacker cannot lock a real user out from elsewhere. The axes backend checks the lock first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "oversight.accounts.client_ip"
+# Sign-ins are recorded in the log (event=login_succeeded); the database keeps only failures.
+AXES_DISABLE_ACCESS_LOG = True
+# Axes notes every sign-in at INFO; our own event lines say the same in one line each.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -527,13 +527,13 @@ class PublicationAdmin(ReadOnlyAdmin):
     @admin.display(description="content")
     def content_as_data(self, publication: Publication) -> str:
         return format_html(
-            '<pre style="white-space: pre-wrap">{}</pre>',
+            '<pre class="app-source">{}</pre>',
             json.dumps(publication.content, indent=2, ensure_ascii=False),
         )
 
     @admin.display(description="body HTML")
     def body_html_source(self, publication: Publication) -> str:
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', publication.body_html)
+        return format_html('<pre class="app-source">{}</pre>', publication.body_html)
 
 
 @admin.register(PublicationPdf)

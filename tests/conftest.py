@@ -1,5 +1,5 @@
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from oversight.roles import GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from tests.oversight.factories import StaffUserFactory, UserFactory
@@ -56,3 +56,13 @@ def plain_static_storage(settings):
 def no_published_page_cache(settings):
     """Every request reaches its view, so tests see what the view does now."""
     settings.PUBLISHED_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_allowed():
+    """The test client and live_server speak plain HTTP; tests of the redirect switch it on.
+
+    Session-wide, so module-scoped fixtures that make requests get it too.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield

@@ -4,10 +4,14 @@ import re
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from oversight.roles import is_group_member, is_secretariat
 
 pytestmark = pytest.mark.django_db
+
+# django-axes checks every sign-in against the request it came with.
+LOGIN_REQUEST = RequestFactory().post("/admin/login/")
 
 
 def demo_passwords() -> dict[str, str]:
@@ -30,8 +34,10 @@ def test_demo_logins_work_and_have_their_roles(settings):
 
     passwords = demo_passwords()
 
-    secretariat = authenticate(username="secretariat", password=passwords["secretariat"])
-    member = authenticate(username="member", password=passwords["member"])
+    secretariat = authenticate(
+        LOGIN_REQUEST, username="secretariat", password=passwords["secretariat"]
+    )
+    member = authenticate(LOGIN_REQUEST, username="member", password=passwords["member"])
     assert secretariat is not None and is_secretariat(secretariat)
     assert member is not None and is_group_member(member)
     assert not is_secretariat(member)
@@ -45,5 +51,10 @@ def test_running_again_resets_the_passwords_without_duplicating_users(settings):
     second = demo_passwords()
 
     assert get_user_model().objects.count() == 2
-    assert authenticate(username="secretariat", password=first["secretariat"]) is None
-    assert authenticate(username="secretariat", password=second["secretariat"]) is not None
+    assert (
+        authenticate(LOGIN_REQUEST, username="secretariat", password=first["secretariat"]) is None
+    )
+    assert (
+        authenticate(LOGIN_REQUEST, username="secretariat", password=second["secretariat"])
+        is not None
+    )
