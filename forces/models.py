@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
+from oversight.uploads import DOCUMENT_HELP_TEXT, action_plan_document_path, validate_document
 from recommendations.models import Area
 
 
@@ -55,7 +56,12 @@ class ActionPlan(models.Model):
     provided_on = models.DateField(
         "provided to HMIC on", null=True, blank=True, help_text="Blank if the date is not known."
     )
-    document = models.FileField(upload_to="action-plans/", blank=True)
+    document = models.FileField(
+        upload_to=action_plan_document_path,
+        validators=[validate_document],
+        blank=True,
+        help_text=DOCUMENT_HELP_TEXT,
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(blank=True, help_text="A few lines on what the plan covers.")
 

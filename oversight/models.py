@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from oversight.uploads import DOCUMENT_HELP_TEXT, meeting_paper_document_path, validate_document
+
 
 class Organisation(models.Model):
     """A body that sits on the group or that a recommendation is addressed to."""
@@ -189,7 +191,12 @@ class MeetingPaper(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200, help_text="For example “Terms of Reference”.")
-    document = models.FileField(upload_to="meeting-papers/", blank=True)
+    document = models.FileField(
+        upload_to=meeting_paper_document_path,
+        validators=[validate_document],
+        blank=True,
+        help_text=DOCUMENT_HELP_TEXT,
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

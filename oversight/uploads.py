@@ -1,0 +1,181 @@
+"""Uploaded documents (force action plans, meeting papers): what is accepted, where it is kept,
+and how it is handed back to the people allowed to read it.
+
+The type is decided by the file's content, never by the name or content type the browser sent.
+Three formats need three exact checks, so they are written out here rather than taken from a
+general sniffing library: `filetype` guesses Office files from the first bytes of a ZIP and checks
+neither its structure nor its size when unzipped, and python-magic needs libmagic on every host.
+
+Stored files get a name made on the server and live under MEDIA_ROOT, which no URL serves:
+the only way out is `document_response`, behind a view that checks who is asking.
+"""
+
+import functools
+import logging
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+
+from oversight.roles import is_group_member
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A real plan or paper has a few dozen parts and unzips to a few megabytes. The limits refuse
+# ZIP bombs from what the archive declares, without unzipping anything.
+MAX_ZIP_ENTRIES = 1000
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+
+WRONG_TYPE_MESSAGE = "The selected file must be a PDF, Word (DOCX) or OpenDocument text (ODT) file"
+TOO_BIG_MESSAGE = "The selected file must be smaller than 20MB"
+TOO_BIG_UNZIPPED_MESSAGE = (
+    "The selected file is too large when opened. Save it as a PDF and select it again"
+)
+
+DOCUMENT_HELP_TEXT = (
+    "A PDF, Word (DOCX) or OpenDocument text (ODT) file, smaller than 20MB. "
+    "Group members download it under a name made from this record, not the file's own name."
+)
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A kind of document the service accepts."""
+
+    extension: str
+    content_type: str
+
+
+PDF = DocumentType("pdf", "application/pdf")
+DOCX = DocumentType(
+    "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text")
+
+_ZIP_SIGNATURE = b"PK\x03\x04"
+_ZIP_ENCRYPTED_FLAG = 0x1
+_DOCX_PARTS = frozenset({"[Content_Types].xml", "word/document.xml"})
+_ODT_MIMETYPE = ODT.content_type.encode("ascii")
+
+
+def document_type(file: IO[bytes]) -> DocumentType:
+    """The type of document the content is, or ValidationError if it is none we accept.
+
+    Reads the start of the file and a ZIP's directory only; leaves the file at its start.
+    """
+    try:
+        file.seek(0)
+        head = file.read(len(_ZIP_SIGNATURE) + 1)
+        if head.startswith(b"%PDF-"):
+            return PDF
+        if head.startswith(_ZIP_SIGNATURE):
+            return _office_document_type(file)
+        raise ValidationError(WRONG_TYPE_MESSAGE, code="document_type")
+    finally:
+        file.seek(0)
+
+
+def _office_document_type(file: IO[bytes]) -> DocumentType:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+            if (
+                len(entries) > MAX_ZIP_ENTRIES
+                or sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES
+            ):
+                raise ValidationError(TOO_BIG_UNZIPPED_MESSAGE, code="document_unzipped_size")
+            if not entries or any(entry.flag_bits & _ZIP_ENCRYPTED_FLAG for entry in entries):
+                raise ValidationError(WRONG_TYPE_MESSAGE, code="document_type")
+            # ODF: the first entry is `mimetype`, stored, holding exactly the media type.
+            first = entries[0]
+            if first.filename == "mimetype" and first.file_size == len(_ODT_MIMETYPE):
+                with archive.open(first) as entry:
+                    if entry.read(len(_ODT_MIMETYPE) + 1) == _ODT_MIMETYPE:
+                        return ODT
+            if _DOCX_PARTS.issubset(entry.filename for entry in entries):
+                return DOCX
+    # What a damaged or hostile archive raises: bad headers or CRC, truncation, odd compression.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
+        pass
+    raise ValidationError(WRONG_TYPE_MESSAGE, code="document_type")
+
+
+def validate_document(file: FieldFile) -> None:
+    """Model field validator: a PDF, DOCX or ODT file smaller than 20MB."""
+    # A file already stored passed this check on its way in; reading it again on every save of
+    # the record would only fail the form if the file has since gone from the disk.
+    if getattr(file, "_committed", False):
+        return
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(TOO_BIG_MESSAGE, code="document_size")
+    document_type(file)
+
+
+def _server_name(folder: str, document: FieldFile) -> str:
+    """`<folder>/<random hex>.<extension of the detected type>`: nothing of the sender's name."""
+    if document._committed:
+        # FieldFile.save(name, content) asks for the name before the content is attached, so
+        # the type cannot be read: assign the file to the field and save the record instead.
+        raise ValueError("Assign the upload to the field and save the record to store it.")
+    return f"{folder}/{uuid.uuid4().hex}.{document_type(document).extension}"
+
+
+def action_plan_document_path(plan, filename: str) -> str:
+    """Where an action plan's document is stored, under MEDIA_ROOT."""
+    return _server_name("action-plans", plan.document)
+
+
+def meeting_paper_document_path(paper, filename: str) -> str:
+    """Where a meeting paper's document is stored, under MEDIA_ROOT."""
+    return _server_name("meeting-papers", paper.document)
+
+
+def group_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Group members and the secretariat only: others signed in get 403, anonymous visitors
+    are sent to sign in. Checked before the record is looked up, so outsiders learn nothing
+    about which records exist."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_group_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def document_response(document: FieldFile, download_name: str) -> FileResponse:
+    """The stored document as a download named `<download_name>.<extension>`; 404 if none."""
+    if not document:
+        raise Http404("No document")
+    try:
+        file = document.storage.open(document.name, "rb")
+    except FileNotFoundError:
+        logger.error("Stored document %s is missing", document.name)
+        raise Http404("No document") from None
+    try:
+        kind = document_type(file)
+    except ValidationError:
+        # Only files that passed the upload check are handed out.
+        file.close()
+        logger.error("Stored document %s is not a PDF, DOCX or ODT file", document.name)
+        raise Http404("No document") from None
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"{download_name}.{kind.extension}",
+        content_type=kind.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Unpublished material: neither shared caches nor the browser's disk cache keep a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response

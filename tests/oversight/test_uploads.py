@@ -1,0 +1,247 @@
+"""What the admin accepts as a plan document or meeting paper, and where it keeps it.
+
+The type is read from the content: the name and content type the browser sends are ignored.
+"""
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.urls import reverse
+
+from forces.models import ActionPlan
+from oversight.models import MeetingPaper
+from oversight.uploads import (
+    TOO_BIG_MESSAGE,
+    TOO_BIG_UNZIPPED_MESSAGE,
+    WRONG_TYPE_MESSAGE,
+    document_type,
+)
+from tests.documents import MINIMAL_PDF, ODT_MIMETYPE, PNG, docx, odt, zipped
+from tests.forces.factories import ActionPlanFactory, ForceFactory
+from tests.oversight.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@dataclass
+class AdminAddForm:
+    """An admin add form with a document field, and the other fields it needs to save."""
+
+    model: type[Model]
+    folder: str
+    fields: Callable[[], dict[str, Any]]
+
+    @property
+    def url(self) -> str:
+        return reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_add")
+
+
+PLAN_FORM = AdminAddForm(
+    ActionPlan,
+    "action-plans",
+    lambda: {
+        "force": ForceFactory().pk,
+        "version": 1,
+        "status": ActionPlan.Status.PROVIDED,
+        "provided_on": "",
+        "summary": "",
+        "actions-TOTAL_FORMS": 0,
+        "actions-INITIAL_FORMS": 0,
+        "actions-MIN_NUM_FORMS": 0,
+        "actions-MAX_NUM_FORMS": 1000,
+    },
+)
+PAPER_FORM = AdminAddForm(
+    MeetingPaper,
+    "meeting-papers",
+    lambda: {"meeting": MeetingFactory().pk, "position": 0, "title": "Minutes"},
+)
+ADD_FORMS = [
+    pytest.param(PLAN_FORM, id="action-plan"),
+    pytest.param(PAPER_FORM, id="meeting-paper"),
+]
+
+
+def _upload(
+    secretariat_client, form: AdminAddForm, content: bytes, name: str, content_type: str
+) -> Any:
+    document = SimpleUploadedFile(name, content, content_type=content_type)
+    return secretariat_client.post(form.url, {**form.fields(), "document": document})
+
+
+def _document_errors(response) -> list[str]:
+    assert response.status_code == 200, "the form was expected to be shown again with errors"
+    return response.context["adminform"].form.errors["document"]
+
+
+@pytest.mark.parametrize("form", ADD_FORMS)
+@pytest.mark.parametrize(
+    ("content", "name", "content_type", "extension"),
+    [
+        # The sender's name and content type are ignored, and so is anything in the name.
+        (MINIMAL_PDF, "../../Gwent plan FINAL.html", "text/html", "pdf"),
+        (docx(), "plan.pdf", "application/pdf", "docx"),
+        (odt(), "plan", "application/octet-stream", "odt"),
+    ],
+    ids=["pdf", "docx", "odt"],
+)
+def test_a_real_document_is_stored_under_a_name_made_from_its_type(
+    secretariat_client, media_root, form, content, name, content_type, extension
+):
+    response = _upload(secretariat_client, form, content, name, content_type)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = form.model.objects.get().document
+    assert re.fullmatch(rf"{form.folder}/[0-9a-f]{{32}}\.{extension}", stored.name)
+    assert (media_root / stored.name).read_bytes() == content
+
+
+@pytest.mark.parametrize("form", ADD_FORMS)
+def test_a_picture_named_as_a_pdf_is_refused(secretariat_client, media_root, form):
+    response = _upload(secretariat_client, form, PNG, "plan.pdf", "application/pdf")
+
+    assert _document_errors(response) == [WRONG_TYPE_MESSAGE]
+    assert not form.model.objects.exists()
+    assert not any(media_root.iterdir())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"<html><script>alert(1)</script></html>", id="html"),
+        pytest.param(b" %PDF-1.4 not at the very start", id="pdf-header-late"),
+        pytest.param(b"PK\x03\x04 not really a zip at all", id="broken-zip"),
+        pytest.param(zipped({"xl/workbook.xml": b"<workbook/>"}), id="other-zip"),
+        pytest.param(docx().replace(b"word/document.xml", b"word/documenx.xml"), id="no-body"),
+        pytest.param(odt(b"application/vnd.oasis.opendocument.spreadsheet"), id="ods"),
+        pytest.param(
+            zipped({"content.xml": b"<x/>", "mimetype": ODT_MIMETYPE}), id="odt-mimetype-not-first"
+        ),
+        pytest.param(
+            zipped(
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "word/document.xml": b"<w:document/>",
+                },
+                encrypted=True,
+            ),
+            id="encrypted-zip",
+        ),
+    ],
+)
+def test_anything_but_a_pdf_docx_or_odt_is_refused(secretariat_client, content):
+    response = _upload(secretariat_client, PLAN_FORM, content, "plan.docx", "application/pdf")
+
+    assert _document_errors(response) == [WRONG_TYPE_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    "make_bomb",
+    [
+        pytest.param(
+            lambda: docx(**{f"word/media/image{n}.png": b"" for n in range(1000)}), id="entries"
+        ),
+        # 101MB of zeros deflates to about 100KB: a small upload that unzips to a large one.
+        pytest.param(lambda: docx(**{"word/media/zeros.bin": bytes(101 * MB)}), id="unzipped-size"),
+    ],
+)
+def test_a_zip_bomb_is_refused_without_unzipping_it(secretariat_client, make_bomb, monkeypatch):
+    bomb = make_bomb()
+
+    def unzip(*args, **kwargs):
+        raise AssertionError("an entry was unzipped")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", unzip)
+    response = _upload(secretariat_client, PLAN_FORM, bomb, "plan.docx", "application/pdf")
+
+    assert _document_errors(response) == [TOO_BIG_UNZIPPED_MESSAGE]
+
+
+def test_a_file_over_20mb_is_refused(secretariat_client):
+    too_big = MINIMAL_PDF + bytes(20 * MB)
+
+    response = _upload(secretariat_client, PAPER_FORM, too_big, "paper.pdf", "application/pdf")
+
+    assert _document_errors(response) == [TOO_BIG_MESSAGE]
+
+
+def test_a_file_of_exactly_20mb_is_accepted(secretariat_client):
+    content = MINIMAL_PDF + bytes(20 * MB - len(MINIMAL_PDF))
+
+    response = _upload(secretariat_client, PAPER_FORM, content, "paper.pdf", "application/pdf")
+
+    assert response.status_code == 302
+
+
+def test_changing_a_plan_keeps_its_document_without_reading_it_again(
+    secretariat_client, media_root
+):
+    plan = ActionPlanFactory(document=SimpleUploadedFile("plan.pdf", MINIMAL_PDF))
+    # Gone from the disk: the check ran when the file came in, not on every later save.
+    (media_root / plan.document.name).unlink()
+
+    response = secretariat_client.post(
+        reverse("admin:forces_actionplan_change", args=[plan.pk]),
+        {
+            "force": plan.force_id,
+            "version": plan.version,
+            "status": ActionPlan.Status.REVIEWED,
+            "provided_on": "",
+            "summary": "Reviewed in June.",
+            "actions-TOTAL_FORMS": 0,
+            "actions-INITIAL_FORMS": 0,
+            "actions-MIN_NUM_FORMS": 0,
+            "actions-MAX_NUM_FORMS": 1000,
+        },
+    )
+
+    assert response.status_code == 302
+    refreshed = ActionPlan.objects.get()
+    assert refreshed.status == ActionPlan.Status.REVIEWED
+    assert refreshed.document.name == plan.document.name
+
+
+def test_a_document_saved_outside_a_form_is_still_checked_and_renamed(media_root):
+    plan = ActionPlanFactory(document=SimpleUploadedFile("Gwent plan.docx", docx()))
+
+    assert re.fullmatch(r"action-plans/[0-9a-f]{32}\.docx", plan.document.name)
+    with pytest.raises(ValidationError):
+        ActionPlanFactory(document=SimpleUploadedFile("plan.pdf", PNG))
+
+
+def test_saving_through_the_field_file_is_refused_as_the_type_is_unknown_then():
+    plan = ActionPlanFactory()
+
+    with pytest.raises(ValueError, match="Assign the upload"):
+        plan.document.save("plan.pdf", SimpleUploadedFile("plan.pdf", MINIMAL_PDF))
+
+
+def test_the_check_leaves_the_file_at_its_start():
+    upload = SimpleUploadedFile("plan.docx", docx())
+    upload.read(10)
+
+    assert document_type(upload).extension == "docx"
+    assert upload.tell() == 0
+
+
+def test_stored_documents_have_no_public_url(anonymous_client, member_client):
+    plan = ActionPlanFactory(document=SimpleUploadedFile("plan.pdf", MINIMAL_PDF))
+
+    for client in (anonymous_client, member_client):
+        for url in (f"/{plan.document.name}", f"/media/{plan.document.name}"):
+            assert client.get(url).status_code == 404, url
