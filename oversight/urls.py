@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from oversight import views
@@ -12,6 +13,37 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("updates/", include("reports.urls")),
     path("recommendations/", include("recommendations.urls")),
+    path("forces/", include("forces.urls")),
+    # Meeting papers, for group members and the secretariat: uploads have no public URL.
+    path(
+        "group/papers/<int:pk>/document/",
+        views.meeting_paper_document,
+        name="meeting-paper-document",
+    ),
     # Browsers ask for /favicon.ico on pages that name none, such as the admin's.
     path("favicon.ico", views.favicon),
+    # For load balancers and the container HEALTHCHECK: 200 when the database answers.
+    path("healthz", views.healthz, name="healthz"),
+    # Password reset, linked from the admin's login page. Django's views look these names up,
+    # and the admin shows its "Forgotten" link only when `admin_password_reset` exists.
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

@@ -1,11 +1,21 @@
-from django.db.models.fields.json import KT
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import FileResponse, HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from oversight.models import MeetingPaper
+from oversight.uploads import document_response, group_member_required
 from recommendations.models import Recommendation
-from reports.models import Publication, QuarterlyUpdate
+from reports.models import Publication
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -16,15 +26,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["recommendation_count"] = Recommendation.objects.count()
-        context["latest_publication"] = (
-            Publication.objects.latest_per_edition()
-            .exclude(edition__status=QuarterlyUpdate.Status.DRAFT)
-            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
-            .select_related("edition")
-            .only("revision", "published_at", "edition__slug", "edition__published_at")
-            .order_by("-edition__period")
-            .first()
-        )
+        context["latest_publication"] = Publication.objects.current_listing().first()
         return context
 
 
@@ -32,3 +34,40 @@ class HomeView(TemplateView):
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's. Public."""
     return HttpResponsePermanentRedirect(static("govuk/assets/images/favicon.ico"))
+
+
+# Exempt from CSRF so that a POST is refused as a wrong method (405), not as a forgery (403).
+@csrf_exempt
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Whether this process can serve: 200 when the database answers a query now, else 503.
+
+    For load balancers and the container's HEALTHCHECK. Public, and says nothing more than
+    "ok" or "unavailable": the reason goes to the log, never to the caller.
+    """
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("event=healthz_failed error=%s: %s", type(error).__name__, error)
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_safe
+@group_member_required
+def meeting_paper_document(request: HttpRequest, pk: int) -> FileResponse:
+    """A meeting paper as a download, e.g. `meeting-2014-06-10-terms-of-reference.pdf`.
+
+    Members only.
+    """
+    paper = get_object_or_404(MeetingPaper.objects.select_related("meeting"), pk=pk)
+    meeting = paper.meeting
+    held_on = meeting.date.strftime(
+        "%Y-%m" if meeting.date_precision == meeting.DatePrecision.MONTH else "%Y-%m-%d"
+    )
+    title = slugify(paper.title)[:80].strip("-") or "paper"
+    return document_response(paper.document, f"meeting-{held_on}-{title}")
