@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from forces.models import ActionPlan, Force, PlanAction
+from oversight.uploads import DocumentDownloadInput
 
 
 class ActionPlanInline(admin.TabularInline):
@@ -37,6 +39,7 @@ class PlanActionInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
     list_display = ("__str__", "force", "version", "status", "provided_on", "action_count")
     list_select_related = ("force",)
     list_filter = ("status", "force__nation")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from oversight.uploads import DOCUMENT_HELP_TEXT, action_plan_document_path, validate_document
 from recommendations.models import Area
@@ -57,6 +58,7 @@ class ActionPlan(models.Model):
         "provided to HMIC on", null=True, blank=True, help_text="Blank if the date is not known."
     )
     document = models.FileField(
+        max_length=255,
         upload_to=action_plan_document_path,
         validators=[validate_document],
         blank=True,
@@ -81,6 +83,10 @@ class ActionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force.name} action plan, version {self.version}"
+
+    @property
+    def document_download_url(self) -> str:
+        return reverse("forces:plan-document", kwargs={"pk": self.pk})
 
 
 class PlanAction(models.Model):

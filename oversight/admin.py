@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
+from oversight.uploads import DocumentDownloadInput
 
 
 @admin.register(Organisation)
@@ -66,6 +68,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 class MeetingPaperInline(admin.TabularInline):
+    formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
     model = MeetingPaper
     fields = ("position", "title", "document")
     extra = 0
@@ -112,6 +115,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(MeetingPaper)
 class MeetingPaperAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
     list_display = ("title", "meeting", "position", "document")
     list_select_related = ("meeting",)
     list_filter = ("meeting__status",)

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from oversight.uploads import DOCUMENT_HELP_TEXT, meeting_paper_document_path, validate_document
 
@@ -192,6 +193,7 @@ class MeetingPaper(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200, help_text="For example “Terms of Reference”.")
     document = models.FileField(
+        max_length=255,
         upload_to=meeting_paper_document_path,
         validators=[validate_document],
         blank=True,
@@ -204,6 +206,10 @@ class MeetingPaper(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def document_download_url(self) -> str:
+        return reverse("meeting-paper-document", kwargs={"pk": self.pk})
 
 
 class LoadedRecord(models.Model):

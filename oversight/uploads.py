@@ -21,6 +21,7 @@ from typing import IO
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.fields.files import FieldFile
+from django.forms import ClearableFileInput
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 from oversight.roles import is_group_member
@@ -179,3 +180,25 @@ def document_response(document: FieldFile, download_name: str) -> FileResponse:
     # Unpublished material: neither shared caches nor the browser's disk cache keep a copy.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@dataclass(frozen=True)
+class _DownloadLink:
+    url: str
+
+    def __str__(self) -> str:
+        return "Download the current document"
+
+
+class DocumentDownloadInput(ClearableFileInput):
+    """The admin's file input, linking the stored document to its permission-checked download.
+
+    Django's own input links to the storage URL, which does not exist: uploads have no public
+    address. The record says where its download is (`document_download_url`).
+    """
+
+    def get_context(self, name: str, value, attrs) -> dict:
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value) and getattr(value, "instance", None) is not None:
+            context["widget"]["value"] = _DownloadLink(url=value.instance.document_download_url)
+        return context

@@ -245,3 +245,28 @@ def test_stored_documents_have_no_public_url(anonymous_client, member_client):
     for client in (anonymous_client, member_client):
         for url in (f"/{plan.document.name}", f"/media/{plan.document.name}"):
             assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("form", ADD_FORMS)
+def test_a_long_file_name_is_no_reason_to_refuse_a_document(secretariat_client, form):
+    long_name = "Force domestic abuse action plan " * 5 + ".pdf"
+
+    response = _upload(secretariat_client, form, MINIMAL_PDF, long_name, "application/pdf")
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("form", ADD_FORMS)
+def test_the_change_form_links_the_document_to_its_protected_download(secretariat_client, form):
+    _upload(secretariat_client, form, MINIMAL_PDF, "plan.pdf", "application/pdf")
+    record = form.model.objects.get()
+    change_url = reverse(
+        f"admin:{form.model._meta.app_label}_{form.model._meta.model_name}_change",
+        args=[record.pk],
+    )
+
+    html = secretariat_client.get(change_url).content.decode()
+
+    assert f'href="{record.document_download_url}"' in html
+    assert f'href="/{record.document.name}"' not in html
+    assert secretariat_client.get(record.document_download_url).status_code == 200
