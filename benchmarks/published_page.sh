@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export DEBUG=false SECRET_KEY=benchmark-only-secret ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
+export DEBUG=false SECURE_SSL_REDIRECT=false SECRET_KEY=benchmark-only-secret ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
 export ENV_FILE="$work/none.env" STATIC_ROOT="$work/static"
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$work/bench.sqlite3}
 touch "$ENV_FILE"

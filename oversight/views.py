@@ -53,8 +53,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as error:
         logger.warning("event=healthz_failed error=%s: %s", type(error).__name__, error)
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        response = JsonResponse({"status": "unavailable"}, status=503)
+    else:
+        response = JsonResponse({"status": "ok"})
+    if request.method == "HEAD":
+        # gunicorn logs a warning for every HEAD response with a body; checkers poll often.
+        response.content = b""
+    return response
 
 
 @require_safe

@@ -29,6 +29,7 @@ def test_head_is_answered_too(anonymous_client):
     response = anonymous_client.head(reverse("healthz"))
 
     assert response.status_code == 200
+    assert response.content == b""
 
 
 def test_unavailable_when_the_database_refuses_and_nothing_leaks(
