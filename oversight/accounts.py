@@ -28,6 +28,8 @@ LAST_ACTIVITY_KEY = "oversight_last_activity"
 # The latest request is noted at most once a minute, so a busy page does not rewrite the session.
 LAST_ACTIVITY_RESOLUTION_SECONDS = 60
 MAX_LOGGED_VALUE_LENGTH = 64
+# Django's User.username is at most 150 characters.
+USERNAME_MAX_LENGTH = 150
 _BARE_VALUE = re.compile(r"[A-Za-z0-9._@+:/-]+")
 
 
@@ -53,6 +55,17 @@ def client_ip(request: HttpRequest) -> str:
             except ValueError:
                 pass  # A proxy that writes junk is misconfigured: fall back to what we saw.
     return remote_addr
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username a sign-in attempt gave, as django-axes records it.
+
+    Cut to the longest username there can be: Django's login form does not enforce its own
+    limit, and axes keeps attempts in a 255-character column (a longer one was a 500).
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get("username")
+    return None if username is None else str(username)[:USERNAME_MAX_LENGTH]
 
 
 def log_value(value: object) -> str:

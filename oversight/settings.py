@@ -254,6 +254,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "oversight.accounts.client_ip"
+AXES_USERNAME_CALLABLE = "oversight.accounts.login_username"
 # Sign-ins are recorded in the log (event=login_succeeded); the database keeps only failures.
 AXES_DISABLE_ACCESS_LOG = True
 # Axes notes every sign-in at INFO; our own event lines say the same in one line each.

@@ -526,3 +526,12 @@ def test_check_deploy_warns_while_email_goes_to_the_console(settings):
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert accounts.check_email_backend(None) == []
+
+
+def test_a_ten_thousand_character_username_is_a_failed_sign_in_not_an_error(anonymous_client, db):
+    response = anonymous_client.post(
+        "/admin/login/", {"username": "x" * 10_000, "password": "wrong password"}, secure=True
+    )
+
+    assert response.status_code == 200
+    assert b"Please enter the correct username and password" in response.content
