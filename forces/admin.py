@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from forces.models import ActionPlan, Force, PlanAction
+from forces.models import ActionPlan, Force, PlanAction, PlanReview
 from oversight.uploads import DocumentDownloadInput
 
 
@@ -16,6 +16,8 @@ class ActionPlanInline(admin.TabularInline):
 
 @admin.register(Force)
 class ForceAdmin(admin.ModelAdmin):
+    # Counting rows in the list drops the model's default order: say it again.
+    ordering = ("name",)
     list_display = ("name", "nation", "plan_count")
     list_filter = ("nation",)
     search_fields = ("name",)
@@ -39,6 +41,8 @@ class PlanActionInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
+    # Counting rows in the list drops the model's default order: say it again.
+    ordering = ("force__name", "version")
     formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
     list_display = ("__str__", "force", "version", "status", "provided_on", "action_count")
     list_select_related = ("force",)
@@ -71,3 +75,41 @@ class PlanActionAdmin(admin.ModelAdmin):
     search_fields = ("description", "plan__force__name")
     autocomplete_fields = ("plan",)
     fields = ("plan", "area", "position", "description", "due_by")
+
+
+@admin.register(PlanReview)
+class PlanReviewAdmin(admin.ModelAdmin):
+    """Group members' reviews, written on the members' pages: read here, frozen once submitted."""
+
+    list_display = ("plan", "reviewer", "status", "assessment", "submitted_at")
+    # A plan's name includes its force's name.
+    list_select_related = ("plan__force", "reviewer")
+    list_filter = ("status", "assessment", "plan__force__nation")
+    search_fields = ("plan__force__name", "reviewer__username", "comments")
+    date_hierarchy = "submitted_at"
+    fields = (
+        "plan",
+        "reviewer",
+        "status",
+        "assessment",
+        "comments",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+    )
+    # Who wrote what about which plan, and when it was submitted, is the audit trail.
+    readonly_fields = ("plan", "reviewer", "status", "created_at", "updated_at", "submitted_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Reviews are written by the members themselves, on /forces/plans/.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_delete_permission(request, obj)

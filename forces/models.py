@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -106,3 +108,76 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+
+COMMENTS_MAX_LENGTH = 10_000
+
+
+class PlanReviewQuerySet(models.QuerySet):
+    def by(self, reviewer) -> "PlanReviewQuerySet":
+        """The reviews one person wrote: the only ones a group member ever sees."""
+        return self.filter(reviewer=reviewer)
+
+    def submitted(self) -> "PlanReviewQuerySet":
+        return self.filter(status=PlanReview.Status.SUBMITTED)
+
+
+class PlanReview(models.Model):
+    """One group member's judgement of one force action plan: a draft until they submit it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Assessment(models.TextChoices):
+        MEETS = "meets", "Meets the expectation"
+        PARTLY_MEETS = "partly_meets", "Partly meets"
+        DOES_NOT_MEET = "does_not_meet", "Does not meet"
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_reviews"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    assessment = models.CharField(
+        max_length=20,
+        choices=Assessment.choices,
+        blank=True,
+        help_text="How far the plan meets the expectation. Needed before the review is submitted.",
+    )
+    comments = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)],
+        help_text=(
+            "What the plan does well and what is missing, for example "
+            "“No date for training call handlers in risk assessment”."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan__force__name", "plan__version", "reviewer__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reviewer"],
+                name="one_review_per_plan_reviewer",
+                violation_error_message="You already have a review of this plan.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(submitted_at__isnull=False) & ~Q(assessment="")),
+                name="submitted_review_has_date_and_assessment",
+                violation_error_message="A submitted review needs an assessment and a date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "status"])]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan} by {self.reviewer}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED

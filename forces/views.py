@@ -1,9 +1,17 @@
-from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
+from django.views.generic import FormView, ListView
 
-from forces.models import ActionPlan
+from forces.forms import PlanReviewForm
+from forces.models import ActionPlan, PlanReview
+from forces.services import plan_review_save, plan_review_submit
 from oversight.uploads import document_response, group_member_required
 
 
@@ -15,3 +23,78 @@ def plan_document(request: HttpRequest, pk: int) -> FileResponse:
     return document_response(
         plan.document, f"{slugify(plan.force.name)}-action-plan-v{plan.version}"
     )
+
+
+@method_decorator(group_member_required, name="dispatch")
+class PlanListView(ListView):
+    """Each force's current plan, with where the signed-in member's own review of it stands."""
+
+    template_name = "forces/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self) -> QuerySet[ActionPlan]:
+        own_review = PlanReview.objects.by(self.request.user).filter(plan=OuterRef("pk"))
+        return (
+            ActionPlan.objects.latest_versions()
+            .select_related("force")
+            .annotate(own_review_status=Subquery(own_review.values("status")[:1]))
+            .order_by("force__name")
+        )
+
+
+@method_decorator(group_member_required, name="dispatch")
+class PlanReviewView(FormView):
+    """A plan, and the signed-in member's own review of it: a form while a draft, then read-only.
+
+    Only `PlanReview.objects.by(request.user)` is ever read, so nobody sees another's review.
+    """
+
+    template_name = "forces/plan_review.html"
+    form_class = PlanReviewForm
+
+    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
+        super().setup(request, *args, **kwargs)
+        self.plan = None
+        self.review = None
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.plan = get_object_or_404(ActionPlan.objects.select_related("force"), pk=kwargs["pk"])
+        self.review = PlanReview.objects.by(request.user).filter(plan=self.plan).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict:
+        if self.review is None:
+            return {}
+        return {"assessment": self.review.assessment, "comments": self.review.comments}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            plan=self.plan,
+            review=self.review,
+            actions=self.plan.actions.select_related("area").order_by(
+                "area__position", "area__name", "position", "pk"
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form: PlanReviewForm) -> HttpResponse:
+        submitting = form.cleaned_data["action"] == PlanReviewForm.SUBMIT
+        try:
+            # Saved and submitted together or not at all.
+            with transaction.atomic():
+                review = plan_review_save(
+                    plan=self.plan,
+                    reviewer=self.request.user,
+                    assessment=form.cleaned_data["assessment"],
+                    comments=form.cleaned_data["comments"],
+                )
+                if submitting:
+                    plan_review_submit(review=review, reviewer=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if submitting:
+            messages.success(self.request, f"Your review of {self.plan} has been submitted")
+            return redirect("forces:plan-list")
+        messages.success(self.request, "Your draft has been saved")
+        return redirect("forces:plan-review", pk=self.plan.pk)

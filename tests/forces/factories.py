@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 
 from forces import models
@@ -36,3 +38,20 @@ class PlanActionFactory(factory.django.DjangoModelFactory):
     area = factory.SubFactory(AreaFactory)
     description = factory.Sequence(lambda n: f"Action {n}: train call handlers in risk assessment")
     position = factory.Sequence(lambda n: n)
+
+
+class PlanReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PlanReview
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    reviewer = factory.SubFactory("tests.oversight.factories.UserFactory")
+    status = models.PlanReview.Status.DRAFT
+    assessment = models.PlanReview.Assessment.PARTLY_MEETS
+    comments = "No date for training call handlers in risk assessment."
+
+
+class SubmittedPlanReviewFactory(PlanReviewFactory):
+    status = models.PlanReview.Status.SUBMITTED
+    assessment = models.PlanReview.Assessment.MEETS
+    submitted_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)

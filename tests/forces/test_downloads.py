@@ -103,7 +103,7 @@ def test_only_group_members_and_the_secretariat_download(request, record, person
 
     assert response.status_code == expected_status
     if expected_status == 302:
-        assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+        assert response["Location"] == f"{reverse('sign-in')}?next={url}"
 
 
 def test_a_plan_downloads_under_a_name_made_from_the_record(member_client, plan):
