@@ -106,7 +106,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "sign-in"
+# Members come to sign in to review the force plans; staff find the admin linked from there.
+LOGIN_REDIRECT_URL = "forces:plan-list"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

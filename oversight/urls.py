@@ -24,6 +24,14 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     # For load balancers and the container HEALTHCHECK: 200 when the database answers.
     path("healthz", views.healthz, name="healthz"),
+    # Signing in for members and the secretariat alike; the admin's own form admits staff only.
+    path(
+        "accounts/sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="sign-in",
+    ),
+    # Signing out, for members too: the admin's own logout only signs out staff.
+    path("accounts/sign-out/", auth_views.LogoutView.as_view(next_page="home"), name="sign-out"),
     # Password reset, linked from the admin's login page. Django's views look these names up,
     # and the admin shows its "Forgotten" link only when `admin_password_reset` exists.
     path(

@@ -535,3 +535,38 @@ def test_a_ten_thousand_character_username_is_a_failed_sign_in_not_an_error(anon
 
     assert response.status_code == 200
     assert b"Please enter the correct username and password" in response.content
+
+
+def test_a_group_member_signs_in_on_the_sign_in_page_and_lands_on_the_plans(
+    member_user, anonymous_client
+):
+    member_user.set_password("a long and memorable passphrase")
+    member_user.save()
+
+    response = anonymous_client.post(
+        "/accounts/sign-in/",
+        {"username": member_user.username, "password": "a long and memorable passphrase"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/forces/plans/"
+    assert anonymous_client.get("/forces/plans/").status_code == 200
+
+
+def test_a_wrong_password_on_the_sign_in_page_is_an_error_summary(member_user, anonymous_client):
+    response = anonymous_client.post(
+        "/accounts/sign-in/", {"username": member_user.username, "password": "not it at all"}
+    )
+
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+    assert b"not it at all" not in response.content
+
+
+def test_signing_out_ends_a_members_session(member_client):
+    assert member_client.get("/forces/plans/").status_code == 200
+
+    response = member_client.post("/accounts/sign-out/")
+
+    assert response.status_code == 302
+    assert member_client.get("/forces/plans/")["Location"].startswith("/accounts/sign-in/")
