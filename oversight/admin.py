@@ -9,6 +9,8 @@ from oversight.uploads import DocumentDownloadInput
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    # Counting rows in the list drops the model's default order: say it again.
+    ordering = ("name",)
     list_display = ("name", "abbreviation", "member_count")
     search_fields = ("name", "abbreviation")
 
@@ -76,6 +78,8 @@ class MeetingPaperInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    # Counting rows in the list drops the model's default order: say it again.
+    ordering = ("date",)
     list_display = ("meeting", "status", "focus", "attendee_count", "paper_count")
     list_filter = ("status", "date_precision")
     date_hierarchy = "date"

@@ -160,6 +160,8 @@ class PublishForm(forms.Form):
 class QuarterlyUpdateAdmin(admin.ModelAdmin):
     """Editions: written as drafts, published from here, frozen once published."""
 
+    ordering = ("-period",)
+
     list_display = (
         "__str__",
         "slug",

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from reports import views
 from reports.feeds import PublishedEditionsFeed
@@ -7,7 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.EditionListView.as_view(), name="edition-list"),
-    path("feed/", PublishedEditionsFeed(), name="edition-feed"),
+    path("feed/", require_safe(PublishedEditionsFeed()), name="edition-feed"),
     path("<slug:slug>.pdf", views.edition_pdf, name="edition-pdf"),
     path("<slug:slug>/", views.edition_detail, name="edition-detail"),
     path("<slug:slug>/changes/", views.edition_changes, name="edition-changes"),

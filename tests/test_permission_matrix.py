@@ -1,0 +1,675 @@
+"""Who may reach every URL the project defines: one matrix of URL x role -> expected outcome.
+
+Each row is one request (a method and a URL) with what each of six people should get:
+
+    anonymous     nobody signed in
+    member        signed in, in the "Group members" group, not staff
+    other member  a second group member: plan reviews are each member's own
+    deactivated   a former member who signed in and was then switched off (is_active=False)
+    secretariat   staff in the "Secretariat" group
+    superuser     staff with every permission
+
+The expectations are written out by hand, never worked out from the code they check.
+`test_every_url_pattern_has_a_row` fails when a URL pattern (admin ones included) has no row,
+so a new view cannot go live without someone deciding who may use it.
+
+The data is made once for the module (the 2014 load, a draft, documents, one record of every
+model the admin shows) inside a transaction rolled back at the end; each request runs in a
+savepoint of its own, so a POST that deletes or publishes changes nothing for the next one.
+"""
+
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from forces.models import ActionPlan, Force
+from oversight.models import LoadedRecord, Meeting, Organisation
+from oversight.roles import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from recommendations.models import Area, Recommendation
+from reports.models import QuarterlyUpdate
+from tests.documents import MINIMAL_PDF
+from tests.forces.factories import (
+    ActionPlanFactory,
+    ForceFactory,
+    PlanActionFactory,
+    PlanReviewFactory,
+    SubmittedPlanReviewFactory,
+)
+from tests.oversight.factories import (
+    MeetingFactory,
+    MeetingPaperFactory,
+    MemberFactory,
+    OrganisationFactory,
+    StaffUserFactory,
+    UserFactory,
+)
+from tests.recommendations.factories import AreaFactory, RecommendationFactory
+from tests.reports.factories import (
+    PublicationFactory,
+    PublicationPdfFactory,
+    PublishedQuarterlyUpdateFactory,
+    ReadyToPublishQuarterlyUpdateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "member", "other member", "deactivated", "secretariat", "superuser")
+
+GET, POST = "GET", "POST"
+CONFIRM_DELETE = {"post": "yes"}  # what the admin's "Yes, I'm sure" button sends
+RESET_EMAIL = {"email": "nobody@example.org"}
+SAVE_REVIEW = {"action": "save", "comments": "No date for training call handlers."}
+
+
+class Redirect(NamedTuple):
+    status: int
+    location: str
+
+    def __repr__(self) -> str:
+        return f"{self.status} to {self.location}"
+
+
+def to(location: str) -> Redirect:
+    return Redirect(302, location)
+
+
+def moved(location: str) -> Redirect:
+    return Redirect(301, location)
+
+
+# A redirect to the admin's sign-in page, with ?next= this URL (also for members' downloads:
+# LOGIN_URL is the admin's sign-in page).
+LOGIN = to("/admin/login/")
+# The admin sends people who are not staff away from its sign-out view to its index.
+ADMIN = to("/admin/")
+# Where the admin goes next after a delete (the model's list) or a save, publish or
+# correction (the object's change page); worked out from the row's own URL, see `_expected`.
+LIST = to("<the model's list>")
+CHANGE = to("<the object's change page>")
+# The plan review page again, after a draft is saved.
+REVIEW = to("/forces/plans/{reviewed_plan}/review/")
+# Members' pages send people to the service's own sign-in page (the admin's admits staff only).
+SIGN_IN = to("/accounts/sign-in/")
+# Signed in already: the sign-in page goes on to the force plans.
+PLANS = to("/forces/plans/")
+
+Outcome = int | Redirect
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    url: str  # `{name}` placeholders are filled with the ids of the records made below
+    expected: tuple[Outcome, ...]
+    data: dict[str, str] | None = None
+    bug: str = ""  # a known permission bug: the row is a strict xfail until it is fixed
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.url}"
+
+
+def row(method: str, url: str, *expected: Outcome, data=None, bug: str = "") -> Row:
+    assert len(expected) == len(ROLES), f"{method} {url}: {len(expected)} outcomes"
+    return Row(method, url, expected, data, bug)
+
+
+# fmt: off
+ROWS = [
+    #                                                            anonymous member other  deactiv. secretariat superuser
+    # ---- Public pages: the same for everyone; read-only, so POST is refused (require_safe) ----
+    row(GET,  "/",                                               200,   200,   200,   200,   200,   200),
+    row(POST, "/",                                               405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/",                                       200,   200,   200,   200,   200,   200),
+    row(POST, "/updates/",                                       405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/feed/",                                  200,   200,   200,   200,   200,   200),
+    # Django's Feed view answers any method with the same public XML: nothing to protect.
+    row(POST, "/updates/feed/",                                  405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/2014-12.pdf",                            200,   200,   200,   200,   200,   200),
+    # A draft has no PDF for anyone: PDFs are made only of publications.
+    row(GET,  "/updates/2015-06.pdf",                            404,   404,   404,   404,   404,   404),
+    row(POST, "/updates/2014-12.pdf",                            405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/2014-12/",                               200,   200,   200,   200,   200,   200),
+    # A draft: members and the secretariat read it; others get the same 404 as for no edition.
+    row(GET,  "/updates/2015-06/",                               404,   200,   200,   404,   200,   200),
+    row(POST, "/updates/2014-12/",                               405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/2015-03/changes/",                       200,   200,   200,   200,   200,   200),
+    # Changes are between publications: a draft has none, whoever asks.
+    row(GET,  "/updates/2015-06/changes/",                       404,   404,   404,   404,   404,   404),
+    row(POST, "/updates/2015-03/changes/",                       405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/2015-06/preview/",                       404,   200,   200,   404,   200,   200),
+    row(GET,  "/updates/2014-12/preview/",                       404,   200,   200,   404,   200,   200),
+    row(POST, "/updates/2015-06/preview/",                       405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/2014-12/revisions/1/",                   200,   200,   200,   200,   200,   200),
+    row(GET,  "/updates/2015-06/revisions/1/",                   404,   404,   404,   404,   404,   404),
+    row(POST, "/updates/2014-12/revisions/1/",                   405,   405,   405,   405,   405,   405),
+    row(GET,  "/recommendations/",                               200,   200,   200,   200,   200,   200),
+    row(POST, "/recommendations/",                               405,   405,   405,   405,   405,   405),
+    row(GET,  "/recommendations/1/",                             200,   200,   200,   200,   200,   200),
+    row(POST, "/recommendations/1/",                             405,   405,   405,   405,   405,   405),
+    row(GET,  "/favicon.ico",  *[moved("/static/govuk/assets/images/favicon.ico")] * 6),
+    row(POST, "/favicon.ico",                                    405,   405,   405,   405,   405,   405),
+    row(GET,  "/healthz",                                        200,   200,   200,   200,   200,   200),
+    row(POST, "/healthz",                                        405,   405,   405,   405,   405,   405),
+
+    # ---- Documents: group members and the secretariat; anyone else is asked to sign in ----
+    row(GET,  "/forces/plans/{plan}/document/",                  SIGN_IN, 200,   200,   SIGN_IN, 200,   200),
+    row(POST, "/forces/plans/{plan}/document/",                  405,   405,   405,   405,   405,   405),
+    row(GET,  "/group/papers/{paper}/document/",                 SIGN_IN, 200,   200,   SIGN_IN, 200,   200),
+    row(POST, "/group/papers/{paper}/document/",                 405,   405,   405,   405,   405,   405),
+
+    # ---- Plan reviews: each group member writes their own (the secretariat counts as a member:
+    # `is_group_member`). Saving a draft goes back to the page; the member has already
+    # submitted theirs of this plan, so for them the form comes back with that error ----
+    row(GET,  "/forces/plans/",                                  SIGN_IN, 200,   200,   SIGN_IN, 200,   200),
+    row(POST, "/forces/plans/",                                  SIGN_IN, 405,   405,   SIGN_IN, 405,   405),
+    row(GET,  "/forces/plans/{reviewed_plan}/review/",           SIGN_IN, 200,   200,   SIGN_IN, 200,   200),
+    row(POST, "/forces/plans/{reviewed_plan}/review/",           SIGN_IN, 200,   REVIEW, SIGN_IN, REVIEW, REVIEW, data=SAVE_REVIEW),
+
+    # ---- Password reset: public, and says nothing about whether the address has an account ----
+    row(GET,  "/accounts/password-reset/",                       200,   200,   200,   200,   200,   200),
+    row(POST, "/accounts/password-reset/", *[to("/accounts/password-reset/sent/")] * 6, data=RESET_EMAIL),
+    row(GET,  "/accounts/password-reset/sent/",                  200,   200,   200,   200,   200,   200),
+    # A link with a made-up token: the "link is no longer valid" page, and nothing changes.
+    row(GET,  "/accounts/reset/MQ/not-a-token/",                 200,   200,   200,   200,   200,   200),
+    row(POST, "/accounts/reset/MQ/not-a-token/",                 200,   200,   200,   200,   200,   200),
+    row(GET,  "/accounts/reset/done/",                           200,   200,   200,   200,   200,   200),
+
+    # ---- The admin site: staff only; the rest are sent to sign in ----
+    row(GET,  "/admin/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    # Signed-in members see the form with "not authorised"; staff go straight in.
+    row(GET,  "/admin/login/",                                   200,   200,   200,   200,   ADMIN, ADMIN),
+    # Signing out is POST only. The admin sends non-staff to its index without signing them out.
+    row(GET,  "/admin/logout/",                                  ADMIN, ADMIN, ADMIN, ADMIN, 405,   405),
+    row(POST, "/admin/logout/",                                  ADMIN, ADMIN, ADMIN, ADMIN, 200,   200),
+    row(GET,  "/accounts/sign-in/",                              200,   PLANS, PLANS, 200,   PLANS, PLANS),
+    # An empty sign-in is the form again, with its errors.
+    row(POST, "/accounts/sign-in/",                              200,   PLANS, PLANS, 200,   PLANS, PLANS),
+    # Signing out for everyone (members have no admin): POST only, then the home page.
+    row(GET,  "/accounts/sign-out/",                             405,   405,   405,   405,   405,   405),
+    row(POST, "/accounts/sign-out/",                             to("/"), to("/"), to("/"), to("/"), to("/"), to("/")),
+    row(GET,  "/admin/password_change/",                         LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    row(POST, "/admin/password_change/",                         LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    row(GET,  "/admin/password_change/done/",                    LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    # Every autocomplete field is checked in tests/oversight/test_admin.py.
+    row(GET,  "/admin/autocomplete/?app_label=reports&model_name=progressupdate&field_name=recommendation&term=abuse",
+                                                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    row(GET,  "/admin/jsi18n/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    row(GET,  "/admin/r/{edition_type}/{published}/",            LOGIN, LOGIN, LOGIN, LOGIN, to("http://testserver/updates/2014-12/"), to("http://testserver/updates/2014-12/")),
+    # A user has no public page.
+    row(GET,  "/admin/r/{user_type}/{user}/",                    LOGIN, LOGIN, LOGIN, LOGIN, 404,   404),
+    row(GET,  "/admin/oversight/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    # The secretariat has no permission in auth or axes, so those app pages do not exist for it.
+    row(GET,  "/admin/auth/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 404,   200),
+    row(GET,  "/admin/axes/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 404,   200),
+    # The catch-all: outsiders learn nothing about which admin URLs exist.
+    row(GET,  "/admin/no-such-page/",                            LOGIN, LOGIN, LOGIN, LOGIN, 404,   404),
+    row(GET,  "/admin/oversight/organisation",                   LOGIN, LOGIN, LOGIN, LOGIN, moved("/admin/oversight/organisation/"), moved("/admin/oversight/organisation/")),
+
+    #                                                                           anonymous member other  deactiv. secretariat superuser
+    # ---- Our records: the secretariat may do everything. An empty POST to a form shows it
+    # again with errors (200) to those allowed; CONFIRM_DELETE deletes and goes to the list ----
+    row(GET,  "/admin/oversight/organisation/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/organisation/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/organisation/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/organisation/{organisation}/history/",          LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/organisation/{organisation}/delete/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/organisation/{organisation}/delete/",           LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/organisation/{organisation}/change/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/organisation/{organisation}/change/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/organisation/{organisation}/",                  LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/oversight/member/",                                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/member/add/",                                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/member/add/",                                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/member/{member}/history/",                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/member/{member}/delete/",                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/member/{member}/delete/",                       LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/member/{member}/change/",                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/member/{member}/change/",                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/member/{member}/",                              LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/oversight/meeting/",                                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meeting/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meeting/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meeting/{meeting}/history/",                    LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meeting/{meeting}/delete/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meeting/{meeting}/delete/",                     LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/meeting/{meeting}/change/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meeting/{meeting}/change/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meeting/{meeting}/",                            LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/oversight/meetingpaper/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingpaper/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meetingpaper/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingpaper/{paper}/history/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingpaper/{paper}/delete/",                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meetingpaper/{paper}/delete/",                  LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/meetingpaper/{paper}/change/",                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meetingpaper/{paper}/change/",                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingpaper/{paper}/",                         LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/recommendations/recommendation/",                         LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/recommendation/add/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/recommendations/recommendation/add/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/recommendation/{recommendation}/history/", LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
+    row(GET,  "/admin/recommendations/recommendation/{recommendation}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/recommendations/recommendation/{recommendation}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/recommendations/recommendation/{recommendation}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/recommendations/recommendation/{recommendation}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/recommendation/{recommendation}/",        LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/recommendations/area/",                                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/area/add/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/recommendations/area/add/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/area/{area}/history/",                    LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/area/{area}/delete/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/recommendations/area/{area}/delete/",                     LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/recommendations/area/{area}/change/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/recommendations/area/{area}/change/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/recommendations/area/{area}/",                            LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/forces/force/",                                           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/force/add/",                                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/force/add/",                                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/force/{force}/history/",                           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/force/{force}/delete/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/force/{force}/delete/",                            LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/force/{force}/change/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/force/{force}/change/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/force/{force}/",                                   LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # Group members may view plans (forces.view_actionplan) but are not staff: no admin for them.
+    row(GET,  "/admin/forces/actionplan/",                                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/actionplan/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/actionplan/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/actionplan/{plan}/history/",                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/actionplan/{plan}/delete/",                        LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/actionplan/{plan}/delete/",                        LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/actionplan/{plan}/change/",                        LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/actionplan/{plan}/change/",                        LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/actionplan/{plan}/",                               LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/forces/planaction/",                                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planaction/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planaction/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planaction/{action}/history/",                     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planaction/{action}/delete/",                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planaction/{action}/delete/",                      LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/planaction/{action}/change/",                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planaction/{action}/change/",                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planaction/{action}/",                             LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # Editions: a draft is edited, deleted and published here; a published one is frozen.
+    row(GET,  "/admin/reports/quarterlyupdate/",                                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/quarterlyupdate/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/quarterlyupdate/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/history/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/delete/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/delete/",                 LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/reports/quarterlyupdate/{published}/delete/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/quarterlyupdate/{published}/delete/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/change/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/change/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # Shown read-only, never saved.
+    row(GET,  "/admin/reports/quarterlyupdate/{published}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/quarterlyupdate/{published}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/",                        LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/publish/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/publish/",                LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # Already published: back to the change page, with "start a correction".
+    row(GET,  "/admin/reports/quarterlyupdate/{published}/publish/",            LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/reports/quarterlyupdate/{published}/correction/",         LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
+    row(POST, "/admin/reports/quarterlyupdate/{published}/correction/",         LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # Bullets: those of a draft are edited here; those of a published edition are frozen.
+    row(GET,  "/admin/reports/progressupdate/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/progressupdate/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/progressupdate/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/progressupdate/{draft_bullet}/history/",          LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/progressupdate/{draft_bullet}/delete/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/progressupdate/{draft_bullet}/delete/",           LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/reports/progressupdate/{published_bullet}/delete/",       LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/progressupdate/{draft_bullet}/change/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/progressupdate/{draft_bullet}/change/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/progressupdate/{published_bullet}/change/",       LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/progressupdate/{draft_bullet}/",                  LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # Members' plan reviews: written on the members' pages, never added here; a submitted
+    # review is frozen, a draft one can still be corrected or removed by the secretariat.
+    row(GET,  "/admin/forces/planreview/",                                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planreview/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/planreview/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/planreview/{draft_review}/history/",               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planreview/{draft_review}/delete/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planreview/{draft_review}/delete/",                LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/planreview/{submitted_review}/delete/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/planreview/{draft_review}/change/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # Every field of the form may be blank, so an empty POST saves.
+    row(POST, "/admin/forces/planreview/{draft_review}/change/",                LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST),
+    row(GET,  "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/planreview/{draft_review}/",                       LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # ---- Read-only records (written by the publishing service or a data load): anyone on the
+    # admin may read them, nobody may add, change or delete them, not even a superuser ----
+    row(GET,  "/admin/reports/publication/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/publication/add/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/publication/add/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/publication/{publication}/history/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/publication/{publication}/delete/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/publication/{publication}/delete/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/reports/publication/{publication}/change/",               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/publication/{publication}/change/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/publication/{publication}/",                      LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/reports/publicationpdf/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/publicationpdf/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/publicationpdf/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/publicationpdf/{pdf}/history/",                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/publicationpdf/{pdf}/delete/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/publicationpdf/{pdf}/delete/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/reports/publicationpdf/{pdf}/change/",                    LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/publicationpdf/{pdf}/change/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/publicationpdf/{pdf}/",                           LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/oversight/loadedrecord/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/loadedrecord/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/loadedrecord/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/loadedrecord/{loaded}/history/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/loadedrecord/{loaded}/delete/",                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/loadedrecord/{loaded}/delete/",                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/loadedrecord/{loaded}/change/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/loadedrecord/{loaded}/change/",                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/loadedrecord/{loaded}/",                        LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # ---- Accounts and groups: the superuser's alone. The `<id>/` shortcut only redirects, so
+    # the secretariat gets as far as the change page, which then refuses (403 above) ----
+    row(GET,  "/admin/auth/user/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/add/",                                          LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/user/add/",                                          LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/{user}/history/",                               LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/{user}/delete/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/user/{user}/delete/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/auth/user/{user}/change/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/user/{user}/change/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/{user}/",                                       LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/auth/user/{user}/password/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/user/{user}/password/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+
+    row(GET,  "/admin/auth/group/",                                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/group/add/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/group/add/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/group/{group}/history/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/group/{group}/delete/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/group/{group}/delete/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/auth/group/{group}/change/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/auth/group/{group}/change/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/group/{group}/",                                     LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # ---- Sign-in throttling records (django-axes): the superuser's; written only by axes ----
+    row(GET,  "/admin/axes/accessattempt/",                                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/axes/accessattempt/add/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/axes/accessattempt/add/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/axes/accessattempt/{attempt}/history/",                   LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/axes/accessattempt/{attempt}/delete/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/axes/accessattempt/{attempt}/delete/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/axes/accessattempt/{attempt}/change/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/axes/accessattempt/{attempt}/change/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST),
+    row(GET,  "/admin/axes/accessattempt/{attempt}/",                           LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/axes/accesslog/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/axes/accesslog/add/",                                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/axes/accesslog/add/",                                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/axes/accesslog/{access_log}/history/",                    LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/axes/accesslog/{access_log}/delete/",                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/axes/accesslog/{access_log}/delete/",                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/axes/accesslog/{access_log}/change/",                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/axes/accesslog/{access_log}/change/",                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST),
+    row(GET,  "/admin/axes/accesslog/{access_log}/",                            LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/axes/accessfailurelog/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/axes/accessfailurelog/add/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/axes/accessfailurelog/add/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/axes/accessfailurelog/{failure_log}/history/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/axes/accessfailurelog/{failure_log}/delete/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/axes/accessfailurelog/{failure_log}/delete/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/axes/accessfailurelog/{failure_log}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/axes/accessfailurelog/{failure_log}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST),
+    row(GET,  "/admin/axes/accessfailurelog/{failure_log}/",                    LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class World:
+    """The records the rows' URLs name, and a signed-in session for each role."""
+
+    ids: dict[str, int]
+    sessions: dict[str, str | None]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The 2014 load plus one record of every admin model; rolled back after the module."""
+    media_root = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(MEDIA_ROOT=media_root),
+    ):
+        call_command("load_hmic_2014", stdout=io.StringIO())  # publishes the 2014-12 edition
+        secretariat_group, members_group = role_groups_sync()
+        assert (secretariat_group.name, members_group.name) == (SECRETARIAT, GROUP_MEMBER)
+
+        published = QuarterlyUpdate.objects.get(slug="2014-12")
+        publication = published.publications.get()
+        # A second publication, so the changes page has something to compare.
+        PublicationFactory(
+            edition=PublishedQuarterlyUpdateFactory(period=datetime.date(2015, 3, 1))
+        )
+        # Not a leading recommendation (reported with 11), so the draft needs no bullet for it,
+        # and nothing refers to it, so it can be deleted.
+        recommendation = RecommendationFactory(
+            number=12, reported_with=Recommendation.objects.get(number=11)
+        )
+        # The next edition, in progress: a bullet for each leading recommendation.
+        draft = ReadyToPublishQuarterlyUpdateFactory(period=datetime.date(2015, 6, 1))
+        plan = ActionPlanFactory(
+            force=Force.objects.order_by("name").first(),
+            version=2,
+            document=SimpleUploadedFile("plan.pdf", MINIMAL_PDF),
+        )
+        paper = MeetingPaperFactory(
+            meeting=Meeting.objects.order_by("date").first(),
+            document=SimpleUploadedFile("paper.pdf", MINIMAL_PDF),
+        )
+        action = PlanActionFactory(plan=plan, area=Area.objects.order_by("pk").first())
+        spare_user = UserFactory(username="spare-user")
+
+        member = UserFactory(username="group-member")
+        other_member = UserFactory(username="other-group-member")
+        former_member = UserFactory(username="former-group-member")
+        members_group.user_set.add(member, other_member, former_member)
+        secretariat = StaffUserFactory(username="secretariat-staff")
+        secretariat.groups.add(secretariat_group)
+        superuser = StaffUserFactory(username="superuser", is_superuser=True)
+
+        # Reviews of two of the loaded plans (not of `plan`, which must stay deletable): the
+        # member has submitted theirs of one; the other member has a draft of the next.
+        loaded_plans = ActionPlan.objects.filter(version=1).order_by("force__name")
+        submitted_review = SubmittedPlanReviewFactory(plan=loaded_plans[0], reviewer=member)
+        draft_review = PlanReviewFactory(plan=loaded_plans[1], reviewer=other_member)
+        ids = {
+            # Records of our own that nothing else refers to, so a delete goes through.
+            "organisation": OrganisationFactory(name="Spare organisation").pk,
+            "member": MemberFactory(organisation=Organisation.objects.first()).pk,
+            "meeting": MeetingFactory(date=datetime.date(2016, 1, 12)).pk,
+            "paper": paper.pk,
+            "recommendation": recommendation.pk,
+            "area": AreaFactory(name="Spare area", slug="spare-area").pk,
+            "force": ForceFactory(name="Spare Constabulary", slug="spare-constabulary").pk,
+            "plan": plan.pk,
+            "action": action.pk,
+            "reviewed_plan": submitted_review.plan_id,
+            "submitted_review": submitted_review.pk,
+            "draft_review": draft_review.pk,
+            "draft": draft.pk,
+            "draft_bullet": draft.bullets.first().pk,
+            "published": published.pk,
+            "published_bullet": published.bullets.first().pk,
+            "publication": publication.pk,
+            "pdf": PublicationPdfFactory(publication=publication, content=MINIMAL_PDF).pk,
+            "loaded": LoadedRecord.objects.first().pk,
+            "user": spare_user.pk,
+            "group": Group.objects.create(name="Spare group").pk,
+            "attempt": AccessAttempt.objects.create(failures_since_start=1, **_access()).pk,
+            "access_log": AccessLog.objects.create(**_access()).pk,
+            "failure_log": AccessFailureLog.objects.create(**_access()).pk,
+            "edition_type": ContentType.objects.get_for_model(QuarterlyUpdate).pk,
+            "user_type": ContentType.objects.get_for_model(spare_user).pk,
+        }
+        sessions = {
+            "anonymous": None,
+            "member": _session(member),
+            "other member": _session(other_member),
+            "deactivated": _session(former_member),
+            "secretariat": _session(secretariat),
+            "superuser": _session(superuser),
+        }
+        # Switched off after signing in: the session is still there, the access must not be.
+        former_member.is_active = False
+        former_member.save()
+
+        yield World(ids, sessions)
+        transaction.set_rollback(True)
+
+
+def _access() -> dict[str, Any]:
+    return {
+        "username": "someone",
+        "ip_address": "192.0.2.1",
+        "user_agent": "pytest",
+        "http_accept": "text/html",
+        "path_info": "/admin/login/",
+    }
+
+
+def _session(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _expected(world: World, url: str, expected: Outcome) -> Outcome:
+    """The outcome with LIST, CHANGE and record ids spelled out for this row's URL."""
+    if not isinstance(expected, Redirect):
+        return expected
+    if expected not in (LIST, CHANGE):
+        return expected._replace(location=expected.location.format_map(world.ids))
+    _, admin, app, model, object_id, *_ = url.split("/")
+    if expected == LIST:
+        return to(f"/{admin}/{app}/{model}/")
+    return to(f"/{admin}/{app}/{model}/{object_id}/change/")
+
+
+def _outcome(response: HttpResponse) -> Outcome:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        for sign_in in (LOGIN, SIGN_IN):
+            if response.status_code == 302 and location.startswith(f"{sign_in.location}?next="):
+                return sign_in
+        return Redirect(response.status_code, location)
+    return response.status_code
+
+
+def _request(world: World, role: str, row: Row, url: str) -> Outcome:
+    """One request as `role`, in a savepoint rolled back after it, with a fresh cookie jar."""
+    client = Client()
+    if world.sessions[role]:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    with transaction.atomic():
+        response = client.get(url) if row.method == GET else client.post(url, row.data or {})
+        transaction.set_rollback(True)
+        if response.streaming:
+            # Read a download to its end: the test client then closes the file. (Closing the
+            # response again would fire request_finished, which drops a PostgreSQL connection
+            # that is inside a transaction.)
+            b"".join(response.streaming_content)
+    return _outcome(response)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=row.bug)) if row.bug else row
+        for row in ROWS
+    ],
+    ids=lambda row: row.id,
+)
+def test_access(world: World, row: Row) -> None:
+    url = row.url.format_map(world.ids)
+    mismatches = []
+    for role, expected in zip(ROLES, row.expected, strict=True):
+        expected = _expected(world, url, expected)
+        got = _request(world, role, row, url)
+        if got != expected:
+            mismatches.append(f"  {role:<12} expected {expected!r}, got {got!r}")
+    assert not mismatches, f"{row.method} {url}:\n" + "\n".join(mismatches)
+
+
+class _AnyId(dict):
+    def __missing__(self, key: str) -> str:
+        return "1"
+
+
+def _url_patterns(
+    resolver: URLResolver, prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[tuple[str, str]]:
+    """Every URL pattern as (route, name), spelled the way `resolve()` reports a match."""
+    for pattern in resolver.url_patterns:
+        # Django drops the ^ of a regex that follows another pattern (URLResolver._join_route).
+        route = prefix + str(pattern.pattern).removeprefix("^" if prefix else "")
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _url_patterns(pattern, route, inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield route, ":".join((*namespaces, pattern.name)) if pattern.name else ""
+
+
+def _covered_pattern(row: Row) -> tuple[str, str]:
+    match = resolve(row.url.format_map(_AnyId()).split("?")[0])
+    return match.route, match.view_name if match.url_name else ""
+
+
+def test_every_url_pattern_has_a_row() -> None:
+    """Each row's URL is resolved to the pattern it reaches; every pattern must be reached."""
+    patterns = set(_url_patterns(get_resolver()))
+    covered = {_covered_pattern(row) for row in ROWS}
+
+    missing = sorted(patterns - covered)
+    assert not missing, "URL patterns with no row in the matrix:\n" + "\n".join(
+        f"  {route!r} (name {name!r})" for route, name in missing
+    )
+    assert covered <= patterns
+    assert len(patterns) > 100, "the admin's patterns should be in the list too"
+
+
+def test_rows_are_not_repeated() -> None:
+    ids = [row.id for row in ROWS]
+    assert len(ids) == len(set(ids))
