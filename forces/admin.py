@@ -79,7 +79,8 @@ class PlanActionAdmin(admin.ModelAdmin):
 
 @admin.register(PlanReview)
 class PlanReviewAdmin(admin.ModelAdmin):
-    """Group members' reviews, written on the members' pages: read here, frozen once submitted."""
+    """Submitted reviews, read-only. A draft is its author's alone until they submit it,
+    as the members' pages promise, so drafts never show here."""
 
     list_display = ("plan", "reviewer", "status", "assessment", "submitted_at")
     # A plan's name includes its force's name.
@@ -100,16 +101,15 @@ class PlanReviewAdmin(admin.ModelAdmin):
     # Who wrote what about which plan, and when it was submitted, is the audit trail.
     readonly_fields = ("plan", "reviewer", "status", "created_at", "updated_at", "submitted_at")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PlanReview]:
+        return super().get_queryset(request).filter(status=PlanReview.Status.SUBMITTED)
+
+    # Reviews are written by the members themselves, on /forces/plans/, and are theirs.
     def has_add_permission(self, request: HttpRequest) -> bool:
-        # Reviews are written by the members themselves, on /forces/plans/.
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
-        if obj is not None and obj.is_submitted:
-            return False
-        return super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
-        if obj is not None and obj.is_submitted:
-            return False
-        return super().has_delete_permission(request, obj)
+        return False

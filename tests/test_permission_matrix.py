@@ -349,18 +349,17 @@ ROWS = [
     row(POST, "/admin/reports/progressupdate/{published_bullet}/change/",       LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/reports/progressupdate/{draft_bullet}/",                  LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
 
-    # Members' plan reviews: written on the members' pages, never added here; a submitted
-    # review is frozen, a draft one can still be corrected or removed by the secretariat.
+    # Members' plan reviews: written on the members' pages, never added here; the admin
+    # shows submitted reviews only, read-only: a draft is its author's alone (sent to the index).
     row(GET,  "/admin/forces/planreview/",                                      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(GET,  "/admin/forces/planreview/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(POST, "/admin/forces/planreview/add/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
-    row(GET,  "/admin/forces/planreview/{draft_review}/history/",               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
-    row(GET,  "/admin/forces/planreview/{draft_review}/delete/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
-    row(POST, "/admin/forces/planreview/{draft_review}/delete/",                LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/planreview/{draft_review}/history/",               LOGIN, LOGIN, LOGIN, LOGIN, ADMIN,  ADMIN),
+    row(GET,  "/admin/forces/planreview/{draft_review}/delete/",                LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/planreview/{draft_review}/delete/",                LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
     row(GET,  "/admin/forces/planreview/{submitted_review}/delete/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
-    row(GET,  "/admin/forces/planreview/{draft_review}/change/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
-    # Every field of the form may be blank, so an empty POST saves.
-    row(POST, "/admin/forces/planreview/{draft_review}/change/",                LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST),
+    row(GET,  "/admin/forces/planreview/{draft_review}/change/",                LOGIN, LOGIN, LOGIN, LOGIN, ADMIN,  ADMIN),
+    row(POST, "/admin/forces/planreview/{draft_review}/change/",                LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(POST, "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/planreview/{draft_review}/",                       LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),

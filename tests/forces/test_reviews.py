@@ -327,16 +327,25 @@ def test_plan_list_query_count(member_client, member_user, django_assert_num_que
     assert len(response.context["plans"]) == plan_count
 
 
-# ---- The secretariat's admin: every review, frozen once submitted ----
+# ---- The secretariat's admin: submitted reviews only, read-only ----
 
 
-def test_secretariat_reads_every_review_in_the_admin(secretariat_client, plan, member_user):
-    PlanReviewFactory(plan=plan, reviewer=member_user, comments="Draft words")
+def test_secretariat_reads_submitted_reviews_but_never_a_members_draft(
+    secretariat_client, plan, member_user
+):
+    draft = PlanReviewFactory(plan=plan, reviewer=member_user, comments="Draft words")
     SubmittedPlanReviewFactory(plan=plan, reviewer=UserFactory(username="second-member"))
+
     response = secretariat_client.get("/admin/forces/planreview/")
+
     assert response.status_code == 200
-    assert response.context["cl"].result_count == 2
+    assert response.context["cl"].result_count == 1
+    assert b"Draft words" not in response.content
     assert secretariat_client.get("/admin/forces/planreview/add/").status_code == 403
+    draft_page = secretariat_client.get(f"/admin/forces/planreview/{draft.pk}/change/")
+    assert draft_page.status_code == 302
+    secretariat_client.post(f"/admin/forces/planreview/{draft.pk}/delete/", {"post": "yes"})
+    assert PlanReview.objects.filter(pk=draft.pk).exists()
 
 
 def test_submitted_review_is_read_only_in_the_admin(secretariat_client, plan, member_user):

@@ -19,7 +19,7 @@ from tests.forces.factories import (
     ActionPlanFactory,
     ForceFactory,
     PlanActionFactory,
-    PlanReviewFactory,
+    SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
     LoadedRecordFactory,
@@ -45,10 +45,9 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
     key=lambda model: model._meta.label,
 )
-# Written only by a data load or the publishing service: never added or changed in the admin.
-READ_ONLY = {LoadedRecord, Publication, PublicationPdf}
-# Written by group members on their own pages: the admin reads them but never adds one.
-NOT_ADDED_IN_ADMIN = READ_ONLY | {PlanReview}
+# Written only by a data load, the publishing service or (reviews) group members on their own
+# pages: never added or changed in the admin.
+READ_ONLY = {LoadedRecord, Publication, PublicationPdf, PlanReview}
 
 
 class Rows:
@@ -155,8 +154,9 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     PlanAction: lambda rows, index: PlanActionFactory(
         plan=rows.related(index, ActionPlanFactory), area=rows.related(index, AreaFactory)
     ),
-    # One review per plan and reviewer: each row has a reviewer of its own.
-    PlanReview: lambda rows, index: PlanReviewFactory(
+    # One review per plan and reviewer: each row has a reviewer of its own. Only submitted
+    # reviews reach the admin (drafts are their authors' own).
+    PlanReview: lambda rows, index: SubmittedPlanReviewFactory(
         plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
     ),
     QuarterlyUpdate: _quarterly_update,
@@ -208,7 +208,7 @@ def test_changelist_queries_do_not_grow_with_rows(secretariat_client, model) -> 
 def test_add_form(secretariat_client, model) -> None:
     response = secretariat_client.get(admin_url(model, "add"))
 
-    assert response.status_code == (403 if model in NOT_ADDED_IN_ADMIN else 200)
+    assert response.status_code == (403 if model in READ_ONLY else 200)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
