@@ -4,6 +4,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
+from oversight.admin_base import ReadOnlyAdmin
 from oversight.uploads import DocumentDownloadInput
 
 
@@ -78,14 +79,14 @@ class PlanActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanReview)
-class PlanReviewAdmin(admin.ModelAdmin):
+class PlanReviewAdmin(ReadOnlyAdmin):
     """Submitted reviews, read-only. A draft is its author's alone until they submit it,
     as the members' pages promise, so drafts never show here."""
 
     list_display = ("plan", "reviewer", "status", "assessment", "submitted_at")
     # A plan's name includes its force's name.
     list_select_related = ("plan__force", "reviewer")
-    list_filter = ("status", "assessment", "plan__force__nation")
+    list_filter = ("assessment", "plan__force__nation")
     search_fields = ("plan__force__name", "reviewer__username", "comments")
     date_hierarchy = "submitted_at"
     fields = (
@@ -98,18 +99,6 @@ class PlanReviewAdmin(admin.ModelAdmin):
         "updated_at",
         "submitted_at",
     )
-    # Who wrote what about which plan, and when it was submitted, is the audit trail.
-    readonly_fields = ("plan", "reviewer", "status", "created_at", "updated_at", "submitted_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PlanReview]:
         return super().get_queryset(request).filter(status=PlanReview.Status.SUBMITTED)
-
-    # Reviews are written by the members themselves, on /forces/plans/, and are theirs.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
-        return False

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from oversight.admin_base import ReadOnlyAdmin
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
 from oversight.uploads import DocumentDownloadInput
 
@@ -128,7 +129,7 @@ class MeetingPaperAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoadedRecord)
-class LoadedRecordAdmin(admin.ModelAdmin):
+class LoadedRecordAdmin(ReadOnlyAdmin):
     """Read-only: the data load writes these rows, and reloading relies on them being untouched."""
 
     list_display = ("key", "content_type", "object_id", "loaded_at")
@@ -137,12 +138,3 @@ class LoadedRecordAdmin(admin.ModelAdmin):
     search_fields = ("key",)
     fields = ("key", "content_type", "object_id", "record", "loaded_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oversight.admin_base import ReadOnlyAdmin
 from oversight.roles import is_secretariat
 from reports.checks import edition_problems, personal_data_warnings
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
@@ -455,21 +456,6 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
             if bullet.edition_id in frozen_editions
         ]
         return deleted, model_count, perms_needed, [*frozen, *protected]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that are only ever inserted, by the publishing service: nobody edits them here."""
-
-    actions = None
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Publication)
