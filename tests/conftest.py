@@ -25,6 +25,14 @@ def member_user(role_groups):
 
 
 @pytest.fixture
+def other_member(role_groups):
+    """A second group member, for proving one member cannot reach another's work."""
+    user = UserFactory(username="other-group-member")
+    user.groups.add(role_groups[GROUP_MEMBER])
+    return user
+
+
+@pytest.fixture
 def anonymous_client() -> Client:
     return Client()
 
@@ -40,6 +48,13 @@ def secretariat_client(secretariat_user) -> Client:
 def member_client(member_user) -> Client:
     client = Client()
     client.force_login(member_user)
+    return client
+
+
+@pytest.fixture
+def other_member_client(other_member) -> Client:
+    client = Client()
+    client.force_login(other_member)
     return client
 
 

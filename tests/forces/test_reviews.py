@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from forces.models import ActionPlan, PlanReview
 from forces.services import plan_review_save, plan_review_submit
-from oversight.roles import GROUP_MEMBER
 from tests.forces.factories import (
     ActionPlanFactory,
     ForceFactory,
@@ -38,20 +37,6 @@ def plan() -> ActionPlan:
     )
     PlanActionFactory(plan=plan, description="Train all call handlers in DASH")
     return plan
-
-
-@pytest.fixture
-def other_member(role_groups):
-    user = UserFactory(username="other-group-member")
-    user.groups.add(role_groups[GROUP_MEMBER])
-    return user
-
-
-@pytest.fixture
-def other_member_client(other_member) -> Client:
-    client = Client()
-    client.force_login(other_member)
-    return client
 
 
 def review_url(plan: ActionPlan) -> str:
