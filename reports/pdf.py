@@ -2,8 +2,6 @@
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from reports.models import Publication, PublicationPdf
 
@@ -30,5 +28,10 @@ def publication_pdf_render(publication: Publication) -> bytes:
     """A tagged, accessible PDF/UA-1 of the publication, from its snapshot alone."""
     html = render_to_string(TEMPLATE, {"edition": publication.content, "publication": publication})
     # Everything the document needs is inline: refuse every fetch, so nothing reaches the network.
+    # Imported here: WeasyPrint takes most of a second to import, and only PDFs need it,
+    # not every process that loads the URLs (management commands, tests, workers at start).
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     no_fetching = URLFetcher(allowed_protocols=())
     return HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_variant="pdf/ua-1")
