@@ -64,7 +64,7 @@ def sessions() -> dict[str, str]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from oversight.roles import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+    from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
     from reports.models import QuarterlyUpdate
     from tests.oversight.factories import OrganisationFactory
 

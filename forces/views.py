@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView
@@ -12,11 +12,12 @@ from django.views.generic import FormView, ListView
 from forces.forms import PlanReviewForm
 from forces.models import ActionPlan, PlanReview
 from forces.services import plan_review_save, plan_review_submit
-from oversight.uploads import document_response, group_member_required
+from oversight.permissions import MembersAreaRequiredMixin, members_area_required
+from oversight.uploads import document_response
 
 
 @require_safe
-@group_member_required
+@members_area_required
 def plan_document(request: HttpRequest, pk: int) -> FileResponse:
     """A plan's document as a download, e.g. `gwent-police-action-plan-v1.pdf`. Members only."""
     plan = get_object_or_404(ActionPlan.objects.select_related("force"), pk=pk)
@@ -25,8 +26,7 @@ def plan_document(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-@method_decorator(group_member_required, name="dispatch")
-class PlanListView(ListView):
+class PlanListView(MembersAreaRequiredMixin, ListView):
     """Each force's current plan, with where the signed-in member's own review of it stands."""
 
     template_name = "forces/plan_list.html"
@@ -42,8 +42,7 @@ class PlanListView(ListView):
         )
 
 
-@method_decorator(group_member_required, name="dispatch")
-class PlanReviewView(FormView):
+class PlanReviewView(MembersAreaRequiredMixin, FormView):
     """A plan, and the signed-in member's own review of it: a form while a draft, then read-only.
 
     Only `PlanReview.objects.by(request.user)` is ever read, so nobody sees another's review.
@@ -52,15 +51,14 @@ class PlanReviewView(FormView):
     template_name = "forces/plan_review.html"
     form_class = PlanReviewForm
 
-    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
-        super().setup(request, *args, **kwargs)
-        self.plan = None
-        self.review = None
+    # Looked up only once the mixin has let the request through, so outsiders learn nothing.
+    @cached_property
+    def plan(self) -> ActionPlan:
+        return get_object_or_404(ActionPlan.objects.select_related("force"), pk=self.kwargs["pk"])
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.plan = get_object_or_404(ActionPlan.objects.select_related("force"), pk=kwargs["pk"])
-        self.review = PlanReview.objects.by(request.user).filter(plan=self.plan).first()
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def review(self) -> PlanReview | None:
+        return PlanReview.objects.by(self.request.user).filter(plan=self.plan).first()
 
     def get_initial(self) -> dict:
         if self.review is None:

@@ -10,21 +10,16 @@ Stored files get a name made on the server and live under MEDIA_ROOT, which no U
 the only way out is `document_response`, behind a view that checks who is asking.
 """
 
-import functools
 import logging
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.forms import ClearableFileInput
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-
-from oversight.roles import is_group_member
+from django.http import FileResponse, Http404
 
 logger = logging.getLogger(__name__)
 
@@ -136,22 +131,6 @@ def action_plan_document_path(plan, filename: str) -> str:
 def meeting_paper_document_path(paper, filename: str) -> str:
     """Where a meeting paper's document is stored, under MEDIA_ROOT."""
     return _server_name("meeting-papers", paper.document)
-
-
-def group_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Group members and the secretariat only: others signed in get 403, anonymous visitors
-    are sent to sign in. Checked before the record is looked up, so outsiders learn nothing
-    about which records exist."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_group_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def document_response(document: FieldFile, download_name: str) -> FileResponse:

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from oversight.models import MeetingPaper
-from oversight.uploads import document_response, group_member_required
+from oversight.permissions import members_area_required
+from oversight.uploads import document_response
 from recommendations.models import Recommendation
 from reports.models import Publication
 
@@ -63,7 +64,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-@group_member_required
+@members_area_required
 def meeting_paper_document(request: HttpRequest, pk: int) -> FileResponse:
     """A meeting paper as a download, e.g. `meeting-2014-06-10-terms-of-reference.pdf`.
 

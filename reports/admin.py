@@ -17,20 +17,11 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import ReadOnlyAdmin
-from oversight.roles import is_secretariat
+from oversight.permissions import can_publish, can_start_correction
 from reports.checks import edition_problems, personal_data_warnings
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from reports.services import PublishRefused, edition_correction_start, edition_publish
 from reports.snapshot import edition_snapshot
-
-
-def can_publish(request: HttpRequest) -> bool:
-    """Publishing and correcting: the secretariat, with the right to change editions.
-
-    A model permission of its own (“publish_quarterlyupdate”) would say this better; until one
-    exists, the change permission and the secretariat role stand in for it.
-    """
-    return request.user.has_perm("reports.change_quarterlyupdate") and is_secretariat(request.user)
 
 
 class BulletFormSet(BaseInlineFormSet):
@@ -283,13 +274,12 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
         self, request, context, add=False, change=False, form_url="", obj=None
     ) -> HttpResponse:
         if obj is not None:
-            allowed = can_publish(request)
             context.update(
                 preview_url=reverse("reports:edition-preview", kwargs={"slug": obj.slug}),
                 publish_url=self._url("publish", obj),
                 correction_url=self._url("correction", obj),
-                can_publish=allowed and obj.is_editable,
-                can_start_correction=allowed and obj.status == QuarterlyUpdate.Status.PUBLISHED,
+                can_publish=can_publish(request.user, obj),
+                can_start_correction=can_start_correction(request.user, obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -298,7 +288,7 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
         return reverse(f"admin:reports_quarterlyupdate_{view}", args=[edition.pk])
 
     def _edition_to_publish(self, request: HttpRequest, object_id: str) -> QuarterlyUpdate:
-        if not can_publish(request):
+        if not can_publish(request.user):
             raise PermissionDenied
         edition = self.get_object(request, unquote(object_id))
         if edition is None:

@@ -76,6 +76,9 @@ class QuarterlyUpdate(models.Model):
     class Meta:
         ordering = ["-period"]
         get_latest_by = "period"
+        permissions = [
+            ("publish_quarterlyupdate", "Can publish an edition of the update, or its correction"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft", published_at__isnull=True)

@@ -9,7 +9,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from oversight.roles import is_group_member
+from oversight.permissions import can_preview_edition
 from reports.changes import editions_compare
 from reports.models import Publication, QuarterlyUpdate
 from reports.pdf import publication_pdf
@@ -101,7 +101,7 @@ def _publications_of(slug: str) -> list[Publication]:
 
 def _draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
     # Anonymous visitors learn nothing about drafts: the same 404 as for no edition at all.
-    if not is_group_member(request.user):
+    if not can_preview_edition(request.user):
         raise Http404("No such edition")
     edition = get_object_or_404(QuarterlyUpdate.objects.select_related("publisher"), slug=slug)
     content = edition_snapshot(edition)

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client, override_settings
 
-from oversight.roles import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from tests.oversight.factories import StaffUserFactory, UserFactory
 
 

@@ -38,7 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from forces.models import ActionPlan, Force
 from oversight.models import LoadedRecord, Meeting, Organisation
-from oversight.roles import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from recommendations.models import Area, Recommendation
 from reports.models import QuarterlyUpdate
 from tests.documents import MINIMAL_PDF

@@ -8,7 +8,7 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from forces.models import PlanReview
-from oversight.roles import GROUP_MEMBER, role_groups_sync
+from oversight.permissions import GROUP_MEMBER, role_groups_sync
 from tests.browser.axe import assert_accessible
 from tests.forces.factories import ForceFactory, PlanActionFactory, ProvidedActionPlanFactory
 from tests.oversight.factories import UserFactory

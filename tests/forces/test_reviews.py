@@ -305,9 +305,10 @@ def test_plan_list_query_count(member_client, member_user, django_assert_num_que
     plans = ActionPlanFactory.create_batch(plan_count)
     ActionPlanFactory(force=plans[0].force, version=2)  # a newer version replaces the first
     PlanReviewFactory(plan=plans[1], reviewer=member_user)
-    # 1. the session, 2. the signed-in user, 3. is the user in the Group members group?
-    # 4. each force's newest plan, with its force and the member's own review status.
-    with django_assert_num_queries(4):
+    # 1. the session, 2. the signed-in user with their member record, 3. and 4. the user's
+    # permissions (their own, their groups'), 5. each force's newest plan, with its force and
+    # the member's own review status.
+    with django_assert_num_queries(5):
         response = member_client.get(LIST_URL)
     assert len(response.context["plans"]) == plan_count
 

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from oversight.roles import is_group_member, is_secretariat
+from oversight.permissions import can_use_members_area, is_secretariat
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_demo_logins_work_and_have_their_roles(settings):
     )
     member = authenticate(LOGIN_REQUEST, username="member", password=passwords["member"])
     assert secretariat is not None and is_secretariat(secretariat)
-    assert member is not None and is_group_member(member)
+    assert member is not None and can_use_members_area(member)
     assert not is_secretariat(member)
     assert not member.is_staff
 

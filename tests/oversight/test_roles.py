@@ -1,6 +1,6 @@
 import pytest
 
-from oversight.roles import is_group_member, is_secretariat
+from oversight.permissions import can_use_members_area, is_secretariat
 from tests.oversight.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def test_group_members_may_only_read_force_plans(member_user):
 
 
 def test_roles_follow_the_groups(secretariat_user, member_user):
-    assert is_secretariat(secretariat_user) and is_group_member(secretariat_user)
-    assert is_group_member(member_user) and not is_secretariat(member_user)
+    assert is_secretariat(secretariat_user) and can_use_members_area(secretariat_user)
+    assert can_use_members_area(member_user) and not is_secretariat(member_user)
 
 
 def test_staff_outside_the_secretariat_group_and_deactivated_users_have_no_role(role_groups):
@@ -36,4 +36,4 @@ def test_staff_outside_the_secretariat_group_and_deactivated_users_have_no_role(
     deactivated.groups.add(role_groups["Group members"])
 
     assert not is_secretariat(stray_staff)
-    assert not is_group_member(deactivated)
+    assert not can_use_members_area(deactivated)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.roles import role_groups_sync
+from oversight.permissions import role_groups_sync
 
 DEMO_USERS = {
     # username: (is_staff, role group)

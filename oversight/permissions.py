@@ -1,0 +1,169 @@
+"""Who may do what: every access rule of the service, as named predicates.
+
+Two roles, each a `Group` that migrations create and keep up to date (`role_groups_sync`):
+
+- **Secretariat**: staff who run the quarter in the admin. They change every record of the
+  service except the audit trail of data loads, publish editions, and read submitted reviews.
+- **Group members**: police leads, PCCs and charities. They sign in to read the force action
+  plans and their documents and meeting papers, write their own reviews of the plans, and
+  preview draft editions.
+
+Views, the admin, templates and services call the predicates below and nothing else; the
+permission matrix (`tests/test_permission_matrix.py`) proves them URL by URL. Predicates take
+the objects they judge by their attributes, so this module imports no other app.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps as installed_apps
+from django.apps.registry import Apps
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+User = AbstractBaseUser | AnonymousUser
+
+SECRETARIAT = "Secretariat"
+GROUP_MEMBER = "Group members"
+
+SECRETARIAT_APPS = ("oversight", "recommendations", "forces", "reports")
+# What a data load created is an audit trail: the secretariat may read it, not change it.
+SECRETARIAT_EXCLUDED = {
+    "loadedrecord": ("add_loadedrecord", "change_loadedrecord", "delete_loadedrecord"),
+}
+GROUP_MEMBER_PERMISSIONS = (
+    ("forces", "view_force"),
+    ("forces", "view_actionplan"),
+    ("forces", "view_planaction"),
+    # A member writes their own reviews; `can_change_review` says whose.
+    ("forces", "add_planreview"),
+    ("forces", "change_planreview"),
+    ("forces", "view_planreview"),
+)
+
+MEMBERS_AREA_PERMISSION = "forces.view_actionplan"
+REVIEW_PERMISSION = "forces.add_planreview"
+PUBLISH_PERMISSION = "reports.publish_quarterlyupdate"
+
+
+def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
+    """Create the two role groups, or bring their permissions up to date.
+
+    Called by migrations (with the historical `apps`) so that a fresh install has both roles;
+    each migration that adds a permission a role should hold calls it again.
+    """
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    secretariat, _ = group_model.objects.get_or_create(name=SECRETARIAT)
+    secretariat_permissions = permission_model.objects.filter(
+        content_type__app_label__in=SECRETARIAT_APPS
+    )
+    for model, codenames in SECRETARIAT_EXCLUDED.items():
+        secretariat_permissions = secretariat_permissions.exclude(
+            content_type__model=model, codename__in=codenames
+        )
+    secretariat.permissions.set(secretariat_permissions)
+    members, _ = group_model.objects.get_or_create(name=GROUP_MEMBER)
+    members.permissions.set(
+        permission_model.objects.filter(
+            content_type__app_label__in={app for app, _ in GROUP_MEMBER_PERMISSIONS},
+            codename__in={codename for _, codename in GROUP_MEMBER_PERMISSIONS},
+        )
+    )
+    return secretariat, members
+
+
+def has_left_group(user: User) -> bool:
+    """The login belongs to a member whose record says they have left the group.
+
+    Such a login is refused like a deactivated one (`oversight.auth.MemberAwareBackend`).
+    """
+    member = getattr(user, "group_member", None) if user.is_authenticated else None
+    return bool(member and member.left_on and member.left_on <= timezone.localdate())
+
+
+def is_secretariat(user: User) -> bool:
+    """Staff of the secretariat (or a superuser): the people who run the admin."""
+    return bool(
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.groups.filter(name=SECRETARIAT).exists())
+    )
+
+
+def can_use_members_area(user: User) -> bool:
+    """The members' pages: force plans, their documents, meeting papers. Members and secretariat."""
+    return bool(user.is_active and user.has_perm(MEMBERS_AREA_PERMISSION))
+
+
+def can_review_plans(user: User) -> bool:
+    """Writing one's own reviews of force action plans."""
+    return bool(user.is_active and user.has_perm(REVIEW_PERMISSION))
+
+
+def can_read_review(user: User, review: Any) -> bool:
+    """A draft is its author's alone; once submitted the secretariat reads it too."""
+    if not user.is_active:
+        return False
+    if review.reviewer_id == user.pk:
+        return True
+    return review.is_submitted and is_secretariat(user)
+
+
+def can_change_review(user: User, review: Any) -> bool:
+    """Only its author, and only while it is a draft."""
+    return bool(user.is_active and review.reviewer_id == user.pk and not review.is_submitted)
+
+
+def can_preview_edition(user: User, edition: Any = None) -> bool:
+    """Reading an edition's unpublished working copy: whoever may use the members' pages."""
+    return can_use_members_area(user)
+
+
+def can_publish(user: User, edition: Any = None) -> bool:
+    """Publishing an edition, or its correction. Without an edition: publishing any edition.
+
+    A published edition is frozen: it can be corrected, not published again.
+    """
+    if not (user.is_active and user.is_staff and user.has_perm(PUBLISH_PERMISSION)):
+        return False
+    return edition is None or edition.is_editable
+
+
+def can_start_correction(user: User, edition: Any) -> bool:
+    """Opening a published edition for a correction: the same people who publish."""
+    return can_publish(user) and edition.is_published and not edition.is_editable
+
+
+def _members_area_gate(request: HttpRequest) -> HttpResponse | None:
+    """Anonymous visitors are sent to sign in, other outsiders get 403, the allowed get None."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_use_members_area(request.user):
+        raise PermissionDenied
+    return None
+
+
+def members_area_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorator for the members' pages (`can_use_members_area`).
+
+    Checked before the record is looked up, so outsiders learn nothing about which exist.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _members_area_gate(request) or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class MembersAreaRequiredMixin(AccessMixin):
+    """`members_area_required` for class-based views."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _members_area_gate(request) or super().dispatch(request, *args, **kwargs)
