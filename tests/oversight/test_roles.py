@@ -1,7 +1,21 @@
-import pytest
+import datetime
 
-from oversight.permissions import can_use_members_area, is_secretariat
-from tests.oversight.factories import StaffUserFactory, UserFactory
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from oversight.permissions import (
+    GROUP_MEMBER,
+    SECRETARIAT,
+    can_use_members_area,
+    has_left_group,
+    is_secretariat,
+    role_groups_sync,
+)
+from tests.oversight.factories import MemberFactory, StaffUserFactory, UserFactory
+
+PASSWORD = "a long enough passphrase for a member"
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +51,76 @@ def test_staff_outside_the_secretariat_group_and_deactivated_users_have_no_role(
 
     assert not is_secretariat(stray_staff)
     assert not can_use_members_area(deactivated)
+
+
+# ---- Roles on a fresh install: made by migrations, not by the demo logins ----
+
+
+def _role_permissions() -> dict[str, set[str]]:
+    return {
+        group.name: {
+            f"{perm.content_type.app_label}.{perm.codename}" for perm in group.permissions.all()
+        }
+        for group in Group.objects.prefetch_related("permissions__content_type")
+    }
+
+
+def test_a_fresh_install_has_both_roles_with_their_permissions(db):
+    """The test database is made by `migrate` alone: nobody has called role_groups_sync."""
+    roles = _role_permissions()
+
+    assert {"oversight.change_member", "reports.publish_quarterlyupdate"} <= roles[SECRETARIAT]
+    assert "oversight.change_loadedrecord" not in roles[SECRETARIAT]
+    assert {"forces.view_actionplan", "forces.add_planreview"} <= roles[GROUP_MEMBER]
+    assert "reports.publish_quarterlyupdate" not in roles[GROUP_MEMBER]
+
+
+def test_migrations_leave_the_roles_exactly_as_role_groups_sync_makes_them(db):
+    """A migration that adds a permission a role should hold must call role_groups_sync."""
+    after_migrate = _role_permissions()
+
+    role_groups_sync()
+
+    assert _role_permissions() == after_migrate
+
+
+# ---- A member who has left the group ----
+
+
+def _leave(user, on: datetime.date) -> None:
+    MemberFactory(user=user, left_on=on)
+
+
+def test_a_member_who_left_loses_the_members_pages_on_their_next_request(
+    member_client, member_user
+):
+    assert member_client.get("/forces/plans/").status_code == 200
+
+    _leave(member_user, on=datetime.date.today() - datetime.timedelta(days=1))
+    response = member_client.get("/forces/plans/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/forces/plans/"
+
+
+def test_a_member_who_left_cannot_sign_in_again(member_user, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    member_user.set_password(PASSWORD)
+    member_user.save()
+    _leave(member_user, on=datetime.date.today())
+    client = Client()
+
+    response = client.post(
+        "/accounts/sign-in/", {"username": member_user.username, "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session
+
+
+def test_a_member_leaving_at_a_future_date_keeps_access_until_then(member_client, member_user):
+    _leave(member_user, on=datetime.date.today() + datetime.timedelta(days=1))
+
+    assert member_client.get("/forces/plans/").status_code == 200
+    assert can_use_members_area(member_user)
+    assert not has_left_group(member_user)
