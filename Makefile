@@ -39,9 +39,10 @@ packages: ## Make sure the Debian libraries and fonts for PDFs are there (instal
 test: install packages browser ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
 	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only} $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff (lint and formatting) and hadolint (the Dockerfile)
+lint: install ## ruff (lint and formatting), import-linter (the layering) and hadolint (the Dockerfile)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 
 format: install ## ruff: fix what can be fixed, format
