@@ -8,12 +8,14 @@ import logging
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from forces.models import ActionPlan, PlanReview
 from forces.services import action_plan_add_version, plan_review_save
+from forces.templatetags.forces import REVIEW_STATUS_COLOURS
 from tests.forces.factories import (
     ActionPlanFactory,
     ForceFactory,
@@ -384,3 +386,30 @@ def test_submitted_review_is_read_only_in_the_admin(secretariat_client, plan, me
     )
     review.refresh_from_db()
     assert review.comments == "Final"
+
+
+# ---- The status tag: words from `PlanReview.Status`, one colour each ----
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (PlanReview.Status.DRAFT, '<strong class="govuk-tag govuk-tag--yellow">Draft</strong>'),
+        (
+            PlanReview.Status.SUBMITTED,
+            '<strong class="govuk-tag govuk-tag--green">Submitted</strong>',
+        ),
+        (None, '<strong class="govuk-tag govuk-tag--grey">Not started</strong>'),
+    ],
+)
+def test_review_status_tag(status, expected):
+    rendered = Template("{% load forces %}{% review_status_tag status %}").render(
+        Context({"status": status})
+    )
+    assert rendered == expected
+    if status:
+        assert PlanReview.Status(status).label in rendered
+
+
+def test_every_review_status_has_a_tag_colour():
+    assert set(REVIEW_STATUS_COLOURS) == set(PlanReview.Status)
