@@ -4,7 +4,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
+from forces.services import action_plan_add_version
 from oversight.admin_base import ReadOnlyAdmin
+from oversight.permissions import can_read_review
 from oversight.uploads import DocumentDownloadInput
 
 
@@ -28,6 +30,21 @@ class ForceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Force]:
         return super().get_queryset(request).annotate(plan_count=Count("action_plans"))
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not ActionPlan:
+            super().save_formset(request, form, formset, change)
+            return
+        # A plan added here is a new version like one added on its own page: through the service.
+        plans = formset.save(commit=False)
+        for plan in formset.deleted_objects:
+            plan.delete()
+        for plan in sorted(plans, key=lambda plan: (plan.pk is None, plan.version)):
+            if plan.pk is None:
+                action_plan_add_version(plan=plan)
+            else:
+                plan.save()
+        formset.save_m2m()
 
     @admin.display(description="plans", ordering="plan_count")
     def plan_count(self, force: Force) -> int:
@@ -62,6 +79,12 @@ class ActionPlanAdmin(admin.ModelAdmin):
             .annotate(action_count=Count("actions"))
         )
 
+    def save_model(self, request: HttpRequest, obj: ActionPlan, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            action_plan_add_version(plan=obj)
+
     @admin.display(description="actions", ordering="action_count")
     def action_count(self, plan: ActionPlan) -> int:
         return plan.action_count
@@ -81,7 +104,7 @@ class PlanActionAdmin(admin.ModelAdmin):
 @admin.register(PlanReview)
 class PlanReviewAdmin(ReadOnlyAdmin):
     """Submitted reviews, read-only. A draft is its author's alone until they submit it,
-    as the members' pages promise, so drafts never show here."""
+    as the members' pages promise (`can_read_review`), so drafts never show here."""
 
     list_display = ("plan", "reviewer", "status", "assessment", "submitted_at")
     # A plan's name includes its force's name.
@@ -101,4 +124,10 @@ class PlanReviewAdmin(ReadOnlyAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PlanReview]:
-        return super().get_queryset(request).filter(status=PlanReview.Status.SUBMITTED)
+        # The list filter that matches `can_read_review` for the secretariat.
+        return super().get_queryset(request).submitted()
+
+    def has_view_permission(self, request: HttpRequest, obj: PlanReview | None = None) -> bool:
+        return super().has_view_permission(request, obj) and (
+            obj is None or can_read_review(request.user, obj)
+        )

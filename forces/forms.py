@@ -5,7 +5,10 @@ from forces.services import NO_ASSESSMENT_MESSAGE
 
 
 class PlanReviewForm(forms.Form):
-    """A group member's review: "Save draft" keeps it as it is, "Submit review" needs a verdict."""
+    """The shape of a group member's review: known choices, comments not too long.
+
+    What a submit needs, and who may save, is `forces.services.plan_review_save`'s to say.
+    """
 
     SAVE, SUBMIT = "save", "submit"
 
@@ -37,8 +40,6 @@ class PlanReviewForm(forms.Form):
             )
         return comments
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("action") == self.SUBMIT and not cleaned.get("assessment"):
-            self.add_error("assessment", NO_ASSESSMENT_MESSAGE)
-        return cleaned
+    @property
+    def submitting(self) -> bool:
+        return self.cleaned_data["action"] == self.SUBMIT

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -6,11 +7,6 @@ from django.urls import reverse
 
 from oversight.uploads import DOCUMENT_HELP_TEXT, action_plan_document_path, validate_document
 from recommendations.models import Area
-
-
-class ForceQuerySet(models.QuerySet):
-    def in_nation(self, nation: str) -> "ForceQuerySet":
-        return self.filter(nation=nation)
 
 
 class Force(models.Model):
@@ -24,8 +20,6 @@ class Force(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     nation = models.CharField(max_length=10, choices=Nation.choices)
 
-    objects = ForceQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["nation", "name"])]
@@ -35,12 +29,12 @@ class Force(models.Model):
 
 
 class ActionPlanQuerySet(models.QuerySet):
-    def latest_versions(self) -> "ActionPlanQuerySet":
-        """Each force's newest plan."""
-        newer = ActionPlan.objects.filter(
-            force=models.OuterRef("force"), version__gt=models.OuterRef("version")
-        )
-        return self.exclude(models.Exists(newer))
+    def current(self) -> "ActionPlanQuerySet":
+        """Each force's current plan: the one no newer version has superseded.
+
+        `forces.services.action_plan_add_version` marks the earlier versions superseded.
+        """
+        return self.exclude(status=ActionPlan.Status.SUPERSEDED)
 
 
 class ActionPlan(models.Model):
@@ -85,6 +79,40 @@ class ActionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force.name} action plan, version {self.version}"
+
+    def clean(self) -> None:
+        # A new version goes on top: its number says which plan supersedes which.
+        if self._state.adding and self.force_id is not None:
+            newest = (
+                ActionPlan.objects.filter(force=self.force_id)
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+            )
+            if newest is not None and self.version < newest:
+                raise ValidationError(
+                    {
+                        "version": f"This force already has version {newest}: "
+                        f"a new plan takes version {newest + 1}."
+                    },
+                    code="version_not_newest",
+                )
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == self.Status.SUPERSEDED
+
+    def current_version(self) -> "ActionPlan | None":
+        """This plan if it is current, otherwise the force's current plan (None if none is)."""
+        if not self.is_superseded:
+            return self
+        return (
+            ActionPlan.objects.current()
+            .filter(force=self.force_id)
+            .select_related("force")
+            .order_by("-version")
+            .first()
+        )
 
     @property
     def document_download_url(self) -> str:

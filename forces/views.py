@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -11,7 +10,7 @@ from django.views.generic import FormView, ListView
 
 from forces.forms import PlanReviewForm
 from forces.models import ActionPlan, PlanReview
-from forces.services import plan_review_save, plan_review_submit
+from forces.services import plan_review_save
 from oversight.permissions import MembersAreaRequiredMixin, members_area_required
 from oversight.uploads import document_response
 
@@ -35,7 +34,7 @@ class PlanListView(MembersAreaRequiredMixin, ListView):
     def get_queryset(self) -> QuerySet[ActionPlan]:
         own_review = PlanReview.objects.by(self.request.user).filter(plan=OuterRef("pk"))
         return (
-            ActionPlan.objects.latest_versions()
+            ActionPlan.objects.current()
             .select_related("force")
             .annotate(own_review_status=Subquery(own_review.values("status")[:1]))
             .order_by("force__name")
@@ -46,6 +45,7 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
     """A plan, and the signed-in member's own review of it: a form while a draft, then read-only.
 
     Only `PlanReview.objects.by(request.user)` is ever read, so nobody sees another's review.
+    A superseded version stays readable, with any review of it, and links to the current one.
     """
 
     template_name = "forces/plan_review.html"
@@ -69,6 +69,7 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
         return super().get_context_data(
             plan=self.plan,
             review=self.review,
+            current_plan=self.plan.current_version() if self.plan.is_superseded else None,
             actions=self.plan.actions.select_related("area").order_by(
                 "area__position", "area__name", "position", "pk"
             ),
@@ -76,23 +77,29 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
         )
 
     def form_valid(self, form: PlanReviewForm) -> HttpResponse:
-        submitting = form.cleaned_data["action"] == PlanReviewForm.SUBMIT
         try:
-            # Saved and submitted together or not at all.
-            with transaction.atomic():
-                review = plan_review_save(
-                    plan=self.plan,
-                    reviewer=self.request.user,
-                    assessment=form.cleaned_data["assessment"],
-                    comments=form.cleaned_data["comments"],
-                )
-                if submitting:
-                    plan_review_submit(review=review, reviewer=self.request.user)
+            plan_review_save(
+                plan=self.plan,
+                reviewer=self.request.user,
+                assessment=form.cleaned_data["assessment"],
+                comments=form.cleaned_data["comments"],
+                submit=form.submitting,
+            )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
-        if submitting:
+        if form.submitting:
             messages.success(self.request, f"Your review of {self.plan} has been submitted")
             return redirect("forces:plan-list")
         messages.success(self.request, "Your draft has been saved")
         return redirect("forces:plan-review", pk=self.plan.pk)
+
+
+def add_service_errors(form: PlanReviewForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, so the error summary links
+    to it, otherwise above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from oversight.admin_base import ReadOnlyAdmin
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
@@ -32,11 +33,12 @@ class ServingListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return (("yes", "Still serving"), ("no", "Has left"))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Member]) -> QuerySet[Member]:
+        # The same “today” as `Member.objects.current()`: a leaving date still to come is serving.
         if self.value() == "yes":
             return queryset.current()
         if self.value() == "no":
-            return queryset.filter(left_on__isnull=False)
+            return queryset.left_by(timezone.localdate())
         return queryset
 
 

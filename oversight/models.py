@@ -1,9 +1,12 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.uploads import DOCUMENT_HELP_TEXT, meeting_paper_document_path, validate_document
 
@@ -30,15 +33,24 @@ class Organisation(models.Model):
 
 
 class MemberQuerySet(models.QuerySet):
-    def serving_on(self, day) -> "MemberQuerySet":
-        """Members who sat on the group on `day` (joined by then, not yet left)."""
+    """Who sits on the group when. `serving_on` is the one definition of serving; `current`
+    is `serving_on` today."""
+
+    def serving_on(self, day: datetime.date) -> "MemberQuerySet":
+        """Members who sat on the group on `day`: joined by then (or no date recorded), and
+        not yet left (a member who leaves on a day no longer sits from that day)."""
         return self.filter(
             Q(joined_on__isnull=True) | Q(joined_on__lte=day),
             Q(left_on__isnull=True) | Q(left_on__gt=day),
         )
 
     def current(self) -> "MemberQuerySet":
-        return self.filter(left_on__isnull=True)
+        """Members serving today."""
+        return self.serving_on(timezone.localdate())
+
+    def left_by(self, day: datetime.date) -> "MemberQuerySet":
+        """Members whose leaving date had come by `day`: from that day they no longer serve."""
+        return self.filter(left_on__lte=day)
 
     def in_listing_order(self) -> "MemberQuerySet":
         return self.select_related("organisation").order_by("display_order", "pk")

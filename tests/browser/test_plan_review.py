@@ -8,9 +8,15 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from forces.models import PlanReview
+from forces.services import action_plan_add_version
 from oversight.permissions import GROUP_MEMBER, role_groups_sync
 from tests.browser.axe import assert_accessible
-from tests.forces.factories import ForceFactory, PlanActionFactory, ProvidedActionPlanFactory
+from tests.forces.factories import (
+    ForceFactory,
+    PlanActionFactory,
+    ProvidedActionPlanFactory,
+    SubmittedPlanReviewFactory,
+)
 from tests.oversight.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -99,3 +105,30 @@ def test_member_signs_in_through_the_sign_in_form(page: Page, member, plans) -> 
     page.get_by_role("button", name="Sign in").click()
     # Anchored: the sign-in page's own address ends `?next=/forces/plans/`.
     expect(page).to_have_url(re.compile(r"^http://[^/?]+/forces/plans/$"), timeout=3_000)
+
+
+def test_a_superseded_version_sends_the_member_to_the_current_one(
+    page: Page, context: BrowserContext, live_server, member
+) -> None:
+    old = ProvidedActionPlanFactory(
+        force=ForceFactory(name="Gwent Police", slug="gwent-police"), summary="The first plan."
+    )
+    SubmittedPlanReviewFactory(plan=old, reviewer=member, comments="My verdict on version 1.")
+    action_plan_add_version(
+        plan=ProvidedActionPlanFactory.build(
+            force=old.force, version=2, summary="The refreshed plan."
+        )
+    )
+    sign_in(context, member, live_server.url)
+
+    page.goto(f"/forces/plans/{old.pk}/review/")
+    banner = page.get_by_role("region", name="Important")
+    expect(banner).to_contain_text("This version has been superseded")
+    expect(page.get_by_text("My verdict on version 1.")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit review")).to_have_count(0)
+    assert_accessible(page)
+
+    banner.get_by_role("link", name="Review version 2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action plan, version 2")
+    expect(page.get_by_text("The refreshed plan.")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit review")).to_be_visible()

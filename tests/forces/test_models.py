@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from forces.models import ActionPlan, Force
+from forces.models import ActionPlan
 from tests.forces.factories import ActionPlanFactory, ForceFactory, PlanActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,13 +13,6 @@ pytestmark = pytest.mark.django_db
 
 def test_force_str() -> None:
     assert str(ForceFactory(name="Gwent Police")) == "Gwent Police"
-
-
-def test_forces_in_a_nation() -> None:
-    gwent = ForceFactory(name="Gwent Police", nation=Force.Nation.WALES)
-    ForceFactory(name="Kent Police", nation=Force.Nation.ENGLAND)
-
-    assert list(Force.objects.in_nation(Force.Nation.WALES)) == [gwent]
 
 
 def test_action_plan_str() -> None:
@@ -47,27 +40,51 @@ def test_plan_versions_start_at_one() -> None:
         ActionPlanFactory(version=0)
 
 
-def test_latest_versions_gives_each_force_its_newest_plan() -> None:
-    gwent, kent, dyfed = ForceFactory(), ForceFactory(), ForceFactory()
-    ActionPlanFactory(force=gwent, version=1)
-    ActionPlanFactory(force=gwent, version=2)
-    gwent_latest = ActionPlanFactory(force=gwent, version=3)
+def test_the_current_plans_are_those_not_superseded() -> None:
+    gwent, kent = ForceFactory(), ForceFactory()
+    ActionPlanFactory(force=gwent, version=1, status=ActionPlan.Status.SUPERSEDED)
+    gwent_current = ActionPlanFactory(force=gwent, version=2, status=ActionPlan.Status.REVIEWED)
     kent_only = ActionPlanFactory(force=kent, version=1)
-    dyfed_latest = ActionPlanFactory(force=dyfed, version=2)
 
-    latest = ActionPlan.objects.latest_versions()
-
-    assert set(latest) == {gwent_latest, kent_only, dyfed_latest}
+    assert set(ActionPlan.objects.current()) == {gwent_current, kent_only}
 
 
-def test_latest_versions_chains_after_a_filter() -> None:
+def test_current_chains_after_a_filter() -> None:
     force = ForceFactory()
-    ActionPlanFactory(force=force, version=1, status=ActionPlan.Status.REVIEWED)
+    ActionPlanFactory(force=force, version=1, status=ActionPlan.Status.SUPERSEDED)
     ActionPlanFactory(force=force, version=2, status=ActionPlan.Status.DRAFT)
 
-    # The newest plan is a draft, so no reviewed plan is the latest.
-    reviewed = ActionPlan.objects.filter(status=ActionPlan.Status.REVIEWED)
-    assert list(reviewed.latest_versions()) == []
+    assert list(ActionPlan.objects.filter(version=1).current()) == []
+
+
+def test_a_current_plan_is_its_own_current_version() -> None:
+    plan = ActionPlanFactory()
+
+    assert plan.current_version() == plan
+    assert not plan.is_superseded
+
+
+def test_a_superseded_plan_points_to_its_forces_current_version() -> None:
+    old = ActionPlanFactory(version=1, status=ActionPlan.Status.SUPERSEDED)
+    current = ActionPlanFactory(force=old.force, version=2)
+
+    assert old.is_superseded
+    assert old.current_version() == current
+
+
+def test_a_new_plan_cannot_take_a_version_below_the_newest() -> None:
+    newest = ActionPlanFactory(version=3)
+
+    with pytest.raises(ValidationError, match="already has version 3: a new plan takes version 4"):
+        ActionPlanFactory.build(force=newest.force, version=2).full_clean()
+
+
+def test_an_older_version_can_still_be_edited() -> None:
+    old = ActionPlanFactory(version=1, status=ActionPlan.Status.SUPERSEDED)
+    ActionPlanFactory(force=old.force, version=2)
+
+    old.summary = "Corrected"
+    old.full_clean()
 
 
 def test_a_force_with_a_plan_cannot_be_deleted() -> None:

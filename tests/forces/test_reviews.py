@@ -6,14 +6,16 @@ A member only ever sees and changes their own review; a submitted review is froz
 import logging
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from forces.models import ActionPlan, PlanReview
-from forces.services import plan_review_save, plan_review_submit
+from forces.services import action_plan_add_version, plan_review_save
+from forces.templatetags.forces import REVIEW_STATUS_COLOURS
 from tests.forces.factories import (
     ActionPlanFactory,
     ForceFactory,
@@ -79,18 +81,24 @@ def test_str(plan, member_user):
     assert str(review) == "Review of Gwent Police action plan, version 1 by group-member"
 
 
-# ---- Services ----
+# ---- The service: `plan_review_save` holds every rule ----
+
+
+def save(plan, reviewer, assessment="", comments="", submit=False) -> PlanReview:
+    return plan_review_save(
+        plan=plan, reviewer=reviewer, assessment=assessment, comments=comments, submit=submit
+    )
 
 
 def test_save_creates_a_draft(plan, member_user):
-    review = plan_review_save(plan=plan, reviewer=member_user, assessment=PARTLY, comments="Thin")
+    review = save(plan, member_user, PARTLY, "Thin")
     assert (review.status, review.assessment, review.comments) == ("draft", PARTLY, "Thin")
     assert review.submitted_at is None
 
 
 def test_save_updates_the_same_draft(plan, member_user):
-    first = plan_review_save(plan=plan, reviewer=member_user, assessment="", comments="Thin")
-    second = plan_review_save(plan=plan, reviewer=member_user, assessment=MEETS, comments="Good")
+    first = save(plan, member_user, "", "Thin")
+    second = save(plan, member_user, MEETS, "Good")
     assert first.pk == second.pk
     assert PlanReview.objects.get().assessment == MEETS
 
@@ -98,45 +106,78 @@ def test_save_updates_the_same_draft(plan, member_user):
 def test_save_refuses_a_submitted_review(plan, member_user):
     SubmittedPlanReviewFactory(plan=plan, reviewer=member_user, comments="Final")
     with pytest.raises(ValidationError, match="already submitted"):
-        plan_review_save(plan=plan, reviewer=member_user, assessment=PARTLY, comments="Changed")
+        save(plan, member_user, PARTLY, "Changed")
     assert PlanReview.objects.get().comments == "Final"
 
 
 def test_save_refuses_comments_over_10000_characters(plan, member_user):
     with pytest.raises(ValidationError):
-        plan_review_save(plan=plan, reviewer=member_user, assessment="", comments="x" * 10_001)
+        save(plan, member_user, "", "x" * 10_001)
+    assert not PlanReview.objects.exists()
 
 
-def test_submit(plan, member_user, caplog):
-    review = PlanReviewFactory(plan=plan, reviewer=member_user)
+def test_submit_saves_and_submits_at_once(plan, member_user, caplog):
     with caplog.at_level(logging.INFO, logger="forces.services"):
-        submitted = plan_review_submit(review=review, reviewer=member_user)
-    assert submitted.status == PlanReview.Status.SUBMITTED
-    assert submitted.submitted_at is not None
+        review = save(plan, member_user, MEETS, "Good", submit=True)
+    review.refresh_from_db()
+    assert (review.status, review.assessment, review.comments) == ("submitted", MEETS, "Good")
+    assert review.submitted_at is not None
     assert f"event=plan_review_submitted review={review.pk}" in caplog.text
+
+
+def test_submit_a_saved_draft(plan, member_user):
+    draft = PlanReviewFactory(plan=plan, reviewer=member_user, assessment="", comments="Thin")
+    review = save(plan, member_user, PARTLY, "Thin", submit=True)
+    assert review.pk == draft.pk
+    assert PlanReview.objects.get().status == PlanReview.Status.SUBMITTED
 
 
 def test_submit_refuses_a_second_submit(plan, member_user):
     review = SubmittedPlanReviewFactory(plan=plan, reviewer=member_user)
     submitted_at = review.submitted_at
     with pytest.raises(ValidationError, match="already submitted"):
-        plan_review_submit(review=review, reviewer=member_user)
+        save(plan, member_user, MEETS, "Again", submit=True)
     review.refresh_from_db()
     assert review.submitted_at == submitted_at
 
 
-def test_submit_refuses_another_user(plan, member_user, other_member):
-    review = PlanReviewFactory(plan=plan, reviewer=member_user)
-    with pytest.raises(ValidationError, match="only submit your own"):
-        plan_review_submit(review=review, reviewer=other_member)
-    review.refresh_from_db()
-    assert review.status == PlanReview.Status.DRAFT
+def test_submit_needs_an_assessment_and_saves_nothing(plan, member_user):
+    with pytest.raises(ValidationError, match="Select whether") as refused:
+        save(plan, member_user, "", "Kept words", submit=True)
+    assert list(refused.value.message_dict) == ["assessment"]
+    assert not PlanReview.objects.exists()
 
 
-def test_submit_needs_an_assessment(plan, member_user):
-    review = PlanReviewFactory(plan=plan, reviewer=member_user, assessment="")
-    with pytest.raises(ValidationError, match="Select whether"):
-        plan_review_submit(review=review, reviewer=member_user)
+def test_a_failed_submit_leaves_the_draft_as_it_was(plan, member_user):
+    PlanReviewFactory(plan=plan, reviewer=member_user, assessment=PARTLY, comments="Draft")
+    with pytest.raises(ValidationError):
+        save(plan, member_user, MEETS, "x" * 10_001, submit=True)
+    review = PlanReview.objects.get()
+    assert (review.status, review.assessment, review.comments) == ("draft", PARTLY, "Draft")
+
+
+def test_saving_never_touches_another_members_review(plan, member_user, other_member):
+    theirs = SubmittedPlanReviewFactory(plan=plan, reviewer=member_user, comments="Theirs")
+    mine = save(plan, other_member, PARTLY, "Mine")
+    assert mine.pk != theirs.pk
+    theirs.refresh_from_db()
+    assert theirs.comments == "Theirs"
+
+
+def test_someone_who_may_not_review_is_refused(plan):
+    outsider = UserFactory(username="outsider")
+    with pytest.raises(PermissionDenied):
+        save(plan, outsider, MEETS, "Sneaky")
+    assert not PlanReview.objects.exists()
+
+
+def test_a_deactivated_reviewer_cannot_change_their_draft(plan, member_user):
+    PlanReviewFactory(plan=plan, reviewer=member_user, comments="Draft")
+    member_user.is_active = False
+    member_user.save()
+    with pytest.raises(PermissionDenied):
+        save(plan, member_user, MEETS, "Late", submit=True)
+    assert PlanReview.objects.get().comments == "Draft"
 
 
 # ---- Who may use the pages ----
@@ -303,10 +344,11 @@ def test_script_in_comments_is_escaped(member_client, member_user, plan):
 @pytest.mark.parametrize("plan_count", [3, 12])
 def test_plan_list_query_count(member_client, member_user, django_assert_num_queries, plan_count):
     plans = ActionPlanFactory.create_batch(plan_count)
-    ActionPlanFactory(force=plans[0].force, version=2)  # a newer version replaces the first
+    # A newer version supersedes the first force's plan.
+    action_plan_add_version(plan=ActionPlanFactory.build(force=plans[0].force, version=2))
     PlanReviewFactory(plan=plans[1], reviewer=member_user)
     # 1. the session, 2. the signed-in user with their member record, 3. and 4. the user's
-    # permissions (their own, their groups'), 5. each force's newest plan, with its force and
+    # permissions (their own, their groups'), 5. each force's current plan, with its force and
     # the member's own review status.
     with django_assert_num_queries(5):
         response = member_client.get(LIST_URL)
@@ -344,3 +386,30 @@ def test_submitted_review_is_read_only_in_the_admin(secretariat_client, plan, me
     )
     review.refresh_from_db()
     assert review.comments == "Final"
+
+
+# ---- The status tag: words from `PlanReview.Status`, one colour each ----
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (PlanReview.Status.DRAFT, '<strong class="govuk-tag govuk-tag--yellow">Draft</strong>'),
+        (
+            PlanReview.Status.SUBMITTED,
+            '<strong class="govuk-tag govuk-tag--green">Submitted</strong>',
+        ),
+        (None, '<strong class="govuk-tag govuk-tag--grey">Not started</strong>'),
+    ],
+)
+def test_review_status_tag(status, expected):
+    rendered = Template("{% load forces %}{% review_status_tag status %}").render(
+        Context({"status": status})
+    )
+    assert rendered == expected
+    if status:
+        assert PlanReview.Status(status).label in rendered
+
+
+def test_every_review_status_has_a_tag_colour():
+    assert set(REVIEW_STATUS_COLOURS) == set(PlanReview.Status)

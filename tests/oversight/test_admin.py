@@ -1,5 +1,6 @@
 """The secretariat's admin: who may use it, and that every page stays cheap as the records grow."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
@@ -323,6 +325,28 @@ def test_a_sub_point_hangs_off_a_top_level_bullet_of_the_same_edition(secretaria
 
     formset = response.context["inline_admin_formsets"][0].formset
     assert list(formset.forms[0].fields["parent"].queryset) == [top_level]
+
+
+@pytest.mark.parametrize(
+    ("serving", "expected"), [("yes", {"serving", "leaving"}), ("no", {"left"})]
+)
+def test_the_still_serving_filter_agrees_with_current_members(
+    secretariat_client, serving, expected
+) -> None:
+    today = timezone.localdate()
+    members = {
+        "serving": MemberFactory(name="Serving", joined_on=datetime.date(2014, 6, 1)),
+        "leaving": MemberFactory(name="Leaving", left_on=today + datetime.timedelta(days=30)),
+        "left": MemberFactory(name="Left", left_on=today),
+        "joining": MemberFactory(name="Joining", joined_on=today + datetime.timedelta(days=1)),
+    }
+
+    response = secretariat_client.get("/admin/oversight/member/", {"serving": serving})
+
+    shown = {member.pk for member in response.context["cl"].result_list}
+    assert shown == {members[name].pk for name in expected}
+    if serving == "yes":
+        assert shown == set(Member.objects.current().values_list("pk", flat=True))
 
 
 def test_attendees_are_found_by_organisation(secretariat_client) -> None:

@@ -200,8 +200,8 @@ def test_recommendations_are_addressed_to_the_bodies_their_texts_name(first_outp
 
 
 def test_43_forces_each_with_a_provided_plan(first_output):
-    assert Force.objects.in_nation(Force.Nation.ENGLAND).count() == 39
-    assert list(Force.objects.in_nation(Force.Nation.WALES).values_list("name", flat=True)) == [
+    assert Force.objects.filter(nation=Force.Nation.ENGLAND).count() == 39
+    assert list(Force.objects.filter(nation=Force.Nation.WALES).values_list("name", flat=True)) == [
         "Dyfed-Powys Police",
         "Gwent Police",
         "North Wales Police",

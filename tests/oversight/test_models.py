@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from oversight.models import Meeting, Member
 from tests.oversight.factories import (
@@ -118,11 +119,29 @@ def test_serving_on_a_day() -> None:
     assert set(serving) == {always, joined_before, joined_that_day, leaves_later}
 
 
-def test_current_members_have_not_left() -> None:
+def test_current_members_are_those_serving_today() -> None:
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
     serving = MemberFactory(joined_on=JOINED)
-    MemberFactory(joined_on=JOINED, left_on=LEFT)
+    leaving_tomorrow = MemberFactory(joined_on=JOINED, left_on=today + day)
+    MemberFactory(joined_on=JOINED, left_on=LEFT)  # already left
+    MemberFactory(joined_on=JOINED, left_on=today)  # leaves today: no longer sits
+    MemberFactory(joined_on=today + day)  # joins tomorrow: not yet serving
 
-    assert list(Member.objects.current()) == [serving]
+    assert set(Member.objects.current()) == {serving, leaving_tomorrow}
+    assert set(Member.objects.current()) == set(Member.objects.serving_on(today))
+
+
+def test_members_who_had_left_by_a_day() -> None:
+    day = datetime.date(2014, 12, 1)
+    left_that_day = MemberFactory(joined_on=JOINED, left_on=day)
+    left_before = MemberFactory(joined_on=JOINED, left_on=datetime.date(2014, 9, 30))
+    MemberFactory(joined_on=JOINED, left_on=LEFT)  # leaves later
+    MemberFactory(joined_on=JOINED)  # never left
+
+    assert set(Member.objects.left_by(day)) == {left_that_day, left_before}
+    # Nobody both serves and has left on a day.
+    assert not Member.objects.serving_on(day) & Member.objects.left_by(day)
 
 
 def test_meeting_str() -> None:
