@@ -16,7 +16,7 @@ from typing import Any, Literal
 from django.utils.text import Truncator
 
 from recommendations.templatetags.recommendation_text import without_key_phrase_marks
-from reports.snapshot import Snapshot, _section_heading
+from reports.snapshot import Snapshot, section_heading
 
 # Enough of a parent bullet's words to recognise it by, when saying where a point sits.
 WHERE_WORDS = 12
@@ -153,7 +153,7 @@ class EditionComparison:
     def unchanged_heading(self) -> str:
         """The unchanged sections in a few words: “Recommendations 4, 5 and 7”."""
         numbers = sorted(n for section in self.unchanged_sections for n in section.numbers)
-        return _section_heading(numbers) if numbers else ""
+        return section_heading(numbers) if numbers else ""
 
     @property
     def has_changes(self) -> bool:
@@ -308,7 +308,7 @@ def _section_compare(
     numbers = sorted({n for section in previous + current for n in section["numbers"]})
     recommendations = [rec for section in current for rec in section["recommendations"]]
     comparison = SectionComparison(
-        heading=_section_heading(numbers),
+        heading=section_heading(numbers),
         anchor="changes-recommendation-" + "-".join(str(number) for number in numbers),
         numbers=numbers,
         current_headings=[section["heading"] for section in current],
