@@ -3,16 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from oversight import views
+from reports.public_views import HomeView
 
 admin.site.site_header = "National Oversight Group: secretariat"
 admin.site.site_title = "National Oversight Group admin"
 admin.site.index_title = "Records"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("updates/", include("reports.urls")),
-    path("recommendations/", include("recommendations.urls")),
+    path("recommendations/", include("reports.recommendation_urls")),
     path("forces/", include("forces.urls")),
     # Meeting papers, for group members and the secretariat: uploads have no public URL.
     path(

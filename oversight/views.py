@@ -8,27 +8,12 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
 
 from oversight.models import MeetingPaper
 from oversight.permissions import members_area_required
 from oversight.uploads import document_response
-from recommendations.models import Recommendation
-from reports.models import Publication
 
 logger = logging.getLogger(__name__)
-
-
-class HomeView(TemplateView):
-    """What the group is, with the way to its recommendations and updates. Public."""
-
-    template_name = "oversight/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["recommendation_count"] = Recommendation.objects.count()
-        context["latest_publication"] = Publication.objects.current_listing().first()
-        return context
 
 
 @require_safe

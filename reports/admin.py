@@ -18,10 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import ReadOnlyAdmin
 from oversight.permissions import can_publish, can_start_correction
-from reports.checks import edition_problems, personal_data_warnings
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
-from reports.services import PublishRefused, edition_correction_start, edition_publish
-from reports.snapshot import edition_snapshot
+from reports.services import (
+    ALREADY_PUBLISHED,
+    PublishRefused,
+    edition_correction_start,
+    edition_publish,
+    edition_publish_check,
+)
 
 
 class BulletFormSet(BaseInlineFormSet):
@@ -58,7 +62,45 @@ class BulletFormSet(BaseInlineFormSet):
             seen.add(place)
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class FrozenEditionMixin:
+    """Nothing in a published edition is added, changed or deleted here: start a correction.
+
+    For the admin of editions and of what they hold (their bullets, inline or on their own).
+    `edition_of(obj)` is the edition `obj` belongs to; `deletion_refused(objs)` says why
+    some of a bulk delete's choices must stay.
+    """
+
+    def edition_of(self, obj: Any) -> QuarterlyUpdate:
+        return obj
+
+    def is_frozen(self, obj: Any | None) -> bool:
+        return obj is not None and not self.edition_of(obj).is_editable
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # An inline is asked with its edition; a model admin's add form has no object.
+        obj = args[0] if args else None
+        return super().has_add_permission(request, *args) and not self.is_frozen(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
+        return super().has_change_permission(request, obj) and not self.is_frozen(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self.is_frozen(obj)
+
+    def deletion_refused(self, objs: QuerySet) -> list[str]:
+        return []
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Refuse the frozen ones, also when chosen with others in a bulk delete."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = self.deletion_refused(objs)
+        if refused:
+            # Say why plainly, rather than that nobody may delete what they hold.
+            return deleted, model_count, set(), [*refused, *protected]
+        return deleted, model_count, perms_needed, protected
+
+
+class ProgressUpdateInline(FrozenEditionMixin, admin.TabularInline):
     """The edition's bullets; frozen with the edition once it is published."""
 
     model = ProgressUpdate
@@ -66,19 +108,6 @@ class ProgressUpdateInline(admin.TabularInline):
     fields = ("recommendation", "parent", "position", "source", "text")
     autocomplete_fields = ("recommendation",)
     extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: QuarterlyUpdate | None) -> bool:
-        return super().has_add_permission(request, obj) and _editable(obj)
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
-    ) -> bool:
-        return super().has_change_permission(request, obj) and _editable(obj)
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
-    ) -> bool:
-        return super().has_delete_permission(request, obj) and _editable(obj)
 
 
 class PublicationInline(admin.TabularInline):
@@ -130,7 +159,10 @@ class PublishForm(forms.Form):
         label="I have checked these and they are not personal data", required=False
     )
 
-    def __init__(self, *args: Any, correction: bool, has_warnings: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, correction: bool, has_warnings: bool | None, **kwargs: Any
+    ) -> None:
+        """`has_warnings` None: not known yet (the service will check), so the box is optional."""
         super().__init__(*args, **kwargs)
         if correction:
             self.fields["change_note"].required = True
@@ -144,12 +176,12 @@ class PublishForm(forms.Form):
             self.fields["warnings_accepted"].error_messages["required"] = (
                 "Check each warning below, then confirm it is not personal data."
             )
-        else:
+        elif has_warnings is False:
             del self.fields["warnings_accepted"]
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(admin.ModelAdmin):
+class QuarterlyUpdateAdmin(FrozenEditionMixin, admin.ModelAdmin):
     """Editions: written as drafts, published from here, frozen once published."""
 
     ordering = ("-period",)
@@ -210,30 +242,20 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
             return (*self.readonly_fields, "slug")
         return self.readonly_fields
 
-    def has_change_permission(
-        self, request: HttpRequest, obj: QuarterlyUpdate | None = None
-    ) -> bool:
-        return super().has_change_permission(request, obj) and _editable(obj)
-
     def has_delete_permission(
         self, request: HttpRequest, obj: QuarterlyUpdate | None = None
     ) -> bool:
+        # Never once published, even while being corrected: its publications point at it.
         if obj is not None and (obj.is_published or obj.publications.exists()):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_deleted_objects(self, objs, request: HttpRequest):
-        """Refuse to delete published editions, also when chosen with drafts in a bulk delete."""
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        published = [
+    def deletion_refused(self, objs: QuerySet[QuarterlyUpdate]) -> list[str]:
+        return [
             f"{edition} is published: published editions are never deleted"
             for edition in objs
             if edition.is_published
         ]
-        if published:
-            # Say why plainly, rather than that nobody may delete their publications.
-            return deleted, model_count, set(), [*published, *protected]
-        return deleted, model_count, perms_needed, protected
 
     def view_on_site(self, obj: QuarterlyUpdate) -> str | None:
         # A draft has no public page yet: “Preview” shows it instead.
@@ -301,46 +323,46 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
     def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Check the edition, confirm, and publish it (or its correction) for the public."""
         edition = self._edition_to_publish(request, object_id)
-        if edition.status == QuarterlyUpdate.Status.PUBLISHED:
-            messages.warning(
-                request, "This edition is already published. Start a correction to change it."
-            )
+        if not edition.is_editable:
+            messages.warning(request, ALREADY_PUBLISHED)
             return self._change_page(edition)
         correction = edition.publications.exists()
-        content = edition_snapshot(edition)
-        problems = edition_problems(edition, content)
-        warnings = personal_data_warnings(content)
-        form = PublishForm(
-            request.POST if request.method == "POST" else None,
-            correction=correction,
-            has_warnings=bool(warnings),
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                publication = edition_publish(
-                    edition=edition,
-                    published_by=request.user,
-                    change_note=form.cleaned_data.get("change_note", ""),
-                    warnings_accepted=form.cleaned_data.get("warnings_accepted", False),
-                )
-            except PublishRefused as refused:
-                problems, warnings = refused.problems, refused.warnings
-                if warnings and "warnings_accepted" not in form.fields:
-                    # Personal data appeared since the page was shown: ask for the check.
-                    form = PublishForm(request.POST, correction=correction, has_warnings=True)
-                    form.is_valid()
+        if request.method == "POST":
+            # The service checks the edition as it publishes: the page checks it only to show
+            # why publishing did not happen.
+            form = PublishForm(request.POST, correction=correction, has_warnings=None)
+            if form.is_valid():
+                try:
+                    publication = edition_publish(
+                        edition=edition,
+                        published_by=request.user,
+                        change_note=form.cleaned_data.get("change_note", ""),
+                        warnings_accepted=form.cleaned_data.get("warnings_accepted", False),
+                    )
+                except PublishRefused as refused:
+                    check = refused
+                else:
+                    messages.success(
+                        request,
+                        format_html(
+                            'Published revision {} of “{}”. <a href="{}">View it on the public '
+                            "site</a>.",
+                            publication.revision,
+                            edition,
+                            edition.get_absolute_url(),
+                        ),
+                    )
+                    return self._change_page(edition)
             else:
-                messages.success(
-                    request,
-                    format_html(
-                        'Published revision {} of “{}”. <a href="{}">View it on the public '
-                        "site</a>.",
-                        publication.revision,
-                        edition,
-                        edition.get_absolute_url(),
-                    ),
-                )
-                return self._change_page(edition)
+                check = edition_publish_check(edition=edition)
+            form = PublishForm(
+                request.POST, correction=correction, has_warnings=bool(check.warnings)
+            )
+            form.is_valid()
+        else:
+            check = edition_publish_check(edition=edition)
+            form = PublishForm(correction=correction, has_warnings=bool(check.warnings))
+        problems, warnings = check.problems, check.warnings
         change_url = self._url("change", edition)
         # What stops publishing first, then what this page still needs, as the page reads.
         errors = [(problem, _fix_link(change_url, problem)) for problem in problems] + [
@@ -380,10 +402,6 @@ class QuarterlyUpdateAdmin(admin.ModelAdmin):
         return self._change_page(edition)
 
 
-def _editable(edition: QuarterlyUpdate | None) -> bool:
-    return edition is None or edition.is_editable
-
-
 def _fix_link(change_url: str, message: str) -> str:
     """Where on the edition's change page to fix what `message` is about, if it says."""
     field = getattr(message, "field", "")
@@ -401,7 +419,7 @@ def _public_page_link(publication: Publication) -> str:
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(FrozenEditionMixin, admin.ModelAdmin):
     list_display = ("__str__", "edition", "recommendation", "parent", "position", "source")
     list_select_related = ("edition", "recommendation", "parent")
     list_filter = ("edition", "recommendation", "source")
@@ -409,43 +427,26 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     autocomplete_fields = ("recommendation", "parent")
     fields = ("edition", "recommendation", "parent", "position", "source", "text")
 
+    def edition_of(self, obj: ProgressUpdate) -> QuarterlyUpdate:
+        return obj.edition
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "edition":
             # A published edition is frozen: start a correction to add to it.
-            kwargs["queryset"] = QuarterlyUpdate.objects.exclude(
-                status=QuarterlyUpdate.Status.PUBLISHED
-            )
+            kwargs["queryset"] = QuarterlyUpdate.objects.editable()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_change_permission(
-        self, request: HttpRequest, obj: ProgressUpdate | None = None
-    ) -> bool:
-        return super().has_change_permission(request, obj) and (
-            obj is None or obj.edition.is_editable
-        )
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: ProgressUpdate | None = None
-    ) -> bool:
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.edition.is_editable
-        )
-
-    def get_deleted_objects(self, objs, request: HttpRequest):
-        """Refuse to delete bullets of a published edition, also in a bulk delete."""
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+    def deletion_refused(self, objs: QuerySet[ProgressUpdate]) -> list[str]:
         frozen_editions = set(
-            QuarterlyUpdate.objects.filter(
-                pk__in={bullet.edition_id for bullet in objs},
-                status=QuarterlyUpdate.Status.PUBLISHED,
-            ).values_list("pk", flat=True)
+            QuarterlyUpdate.objects.frozen()
+            .filter(pk__in={bullet.edition_id for bullet in objs})
+            .values_list("pk", flat=True)
         )
-        frozen = [
+        return [
             f"“{bullet}” is in a published edition: start a correction to change it"
             for bullet in objs
             if bullet.edition_id in frozen_editions
         ]
-        return deleted, model_count, perms_needed, [*frozen, *protected]
 
 
 @admin.register(Publication)

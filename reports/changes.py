@@ -16,7 +16,13 @@ from typing import Any, Literal
 from django.utils.text import Truncator
 
 from recommendations.templatetags.recommendation_text import without_key_phrase_marks
-from reports.snapshot import Snapshot, _section_heading
+from reports.snapshot import (
+    BulletSnapshot,
+    RecommendationSnapshot,
+    SectionSnapshot,
+    Snapshot,
+    section_heading,
+)
 
 # Enough of a parent bullet's words to recognise it by, when saying where a point sits.
 WHERE_WORDS = 12
@@ -27,7 +33,8 @@ REWORDED_MIN_RATIO = 0.5
 # A word or a punctuation mark, with the spaces before it; trailing spaces end the text.
 WORD_PATTERN = re.compile(r"\s*(?:\w+|[^\w\s])|\s+$")
 
-Bullet = dict[str, Any]
+# A snapshot's bullet; when sections were regrouped, also the "section" it sits in.
+Bullet = BulletSnapshot | dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ class SectionComparison:
     numbers: list[int]
     current_headings: list[str]
     previous_headings: list[str]
-    recommendations: list[dict[str, Any]]
+    recommendations: list[RecommendationSnapshot]
     status_changes: list[StatusChange] = field(default_factory=list)
     text_changes: list[RecommendationTextChange] = field(default_factory=list)
     added: list[BulletChange] = field(default_factory=list)
@@ -153,7 +160,7 @@ class EditionComparison:
     def unchanged_heading(self) -> str:
         """The unchanged sections in a few words: “Recommendations 4, 5 and 7”."""
         numbers = sorted(n for section in self.unchanged_sections for n in section.numbers)
-        return _section_heading(numbers) if numbers else ""
+        return section_heading(numbers) if numbers else ""
 
     @property
     def has_changes(self) -> bool:
@@ -251,13 +258,15 @@ def _token_append(tokens: list[DiffToken], kind: str, text: str) -> None:
         tokens.append(DiffToken(kind, text))
 
 
-def _recommendations_by_number(sections: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+def _recommendations_by_number(
+    sections: Iterable[SectionSnapshot],
+) -> dict[int, RecommendationSnapshot]:
     return {rec["number"]: rec for section in sections for rec in section["recommendations"]}
 
 
 def _sections_match(
-    previous: list[dict[str, Any]], current: list[dict[str, Any]]
-) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    previous: list[SectionSnapshot], current: list[SectionSnapshot]
+) -> list[tuple[list[SectionSnapshot], list[SectionSnapshot]]]:
     """Pair sections reporting the same recommendations; group those that merged or split.
 
     Sections with exactly the same numbers pair one to one. The rest are grouped with every
@@ -265,7 +274,7 @@ def _sections_match(
     edition and apart in the next are compared as one group. A section sharing no number with
     the other edition is new, or no longer reported.
     """
-    groups: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
+    groups: list[tuple[list[SectionSnapshot], list[SectionSnapshot]]] = []
     current_by_numbers = {frozenset(section["numbers"]): section for section in current}
     paired_current = set()
     unpaired_previous = []
@@ -301,14 +310,14 @@ def _sections_match(
 
 
 def _section_compare(
-    previous: list[dict[str, Any]],
-    current: list[dict[str, Any]],
-    previous_recommendations: dict[int, dict[str, Any]],
+    previous: list[SectionSnapshot],
+    current: list[SectionSnapshot],
+    previous_recommendations: dict[int, RecommendationSnapshot],
 ) -> SectionComparison:
     numbers = sorted({n for section in previous + current for n in section["numbers"]})
     recommendations = [rec for section in current for rec in section["recommendations"]]
     comparison = SectionComparison(
-        heading=_section_heading(numbers),
+        heading=section_heading(numbers),
         anchor="changes-recommendation-" + "-".join(str(number) for number in numbers),
         numbers=numbers,
         current_headings=[section["heading"] for section in current],
@@ -339,7 +348,7 @@ def _section_compare(
     return comparison
 
 
-def _section_bullets(sections: list[dict[str, Any]]) -> list[Bullet]:
+def _section_bullets(sections: list[SectionSnapshot]) -> list[Bullet]:
     """The sections' bullets in order; each labelled with its section if there are several."""
     if len(sections) == 1:
         return sections[0]["bullets"]

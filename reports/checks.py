@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oversight.models import Member
 from reports.models import QuarterlyUpdate
-from reports.snapshot import Snapshot
+from reports.snapshot import BulletSnapshot, Snapshot
 
 GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "given_names.txt"
 
@@ -270,7 +270,7 @@ def _texts(content: Snapshot) -> Iterator[tuple[str, str, str]]:
         )
 
 
-def _bullet_texts(bullets: list[dict]) -> Iterator[str]:
+def _bullet_texts(bullets: list[BulletSnapshot]) -> Iterator[str]:
     for bullet in bullets:
         yield bullet["text"]
         yield from _bullet_texts(bullet["points"])

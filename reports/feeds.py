@@ -3,6 +3,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from reports.models import Publication
+from reports.selectors import published_listing
 
 
 class PublishedEditionsFeed(Feed):
@@ -18,7 +19,7 @@ class PublishedEditionsFeed(Feed):
     author_name = "Home Office"
 
     def items(self):
-        return Publication.objects.current_listing()
+        return published_listing()
 
     def item_title(self, item: Publication) -> str:
         return f"{item.title}: {item.period_label}"

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from oversight.models import Organisation
@@ -13,8 +12,13 @@ class QuarterlyUpdateQuerySet(models.QuerySet):
         """Editions the public can read: published at least once (a correction may be under way)."""
         return self.exclude(status=QuarterlyUpdate.Status.DRAFT)
 
-    def drafts(self) -> "QuarterlyUpdateQuerySet":
-        return self.filter(status=QuarterlyUpdate.Status.DRAFT)
+    def editable(self) -> "QuarterlyUpdateQuerySet":
+        """Drafts and corrections in progress: see `QuarterlyUpdate.is_editable`."""
+        return self.exclude(status=QuarterlyUpdate.Status.PUBLISHED)
+
+    def frozen(self) -> "QuarterlyUpdateQuerySet":
+        """Published editions not being corrected: nothing in them may change."""
+        return self.filter(status=QuarterlyUpdate.Status.PUBLISHED)
 
 
 class QuarterlyUpdate(models.Model):
@@ -182,19 +186,6 @@ class PublicationQuerySet(models.QuerySet):
             edition=models.OuterRef("edition"), revision__gt=models.OuterRef("revision")
         )
         return self.exclude(models.Exists(newer))
-
-    def current_listing(self) -> "PublicationQuerySet":
-        """Each edition's current publication, newest edition first, with its title and period.
-
-        For lists: the stored content and page are left in the database.
-        """
-        return (
-            self.latest_per_edition()
-            .annotate(title=KT("content__title"), period_label=KT("content__period_label"))
-            .select_related("edition")
-            .defer("content", "body_html")
-            .order_by("-edition__period")
-        )
 
 
 class Publication(models.Model):

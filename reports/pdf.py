@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from reports.models import Publication, PublicationPdf
+from reports.snapshot import snapshot_read
 
 TEMPLATE = "reports/pdf/edition.html"
 
@@ -26,7 +27,9 @@ def publication_pdf(publication: Publication) -> bytes:
 
 def publication_pdf_render(publication: Publication) -> bytes:
     """A tagged, accessible PDF/UA-1 of the publication, from its snapshot alone."""
-    html = render_to_string(TEMPLATE, {"edition": publication.content, "publication": publication})
+    html = render_to_string(
+        TEMPLATE, {"edition": snapshot_read(publication.content), "publication": publication}
+    )
     # Everything the document needs is inline: refuse every fetch, so nothing reaches the network.
     # Imported here: WeasyPrint takes most of a second to import, and only PDFs need it,
     # not every process that loads the URLs (management commands, tests, workers at start).

@@ -17,15 +17,39 @@ from reports.snapshot import Snapshot, edition_snapshot
 logger = logging.getLogger(__name__)
 
 
+ALREADY_PUBLISHED = "This edition is already published. Start a correction to change it."
+
+
 @dataclass
-class PublishRefused(Exception):
-    """Publishing stopped: what is missing, and what looks like personal data."""
+class PublishCheck:
+    """What stops an edition being published, and what to warn the publisher about."""
 
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+
+@dataclass
+class PublishRefused(PublishCheck, Exception):
+    """Publishing stopped: what is missing, and what looks like personal data."""
+
     def __str__(self) -> str:
         return "; ".join(self.problems + self.warnings)
+
+
+def edition_publish_check(
+    *, edition: QuarterlyUpdate, content: Snapshot | None = None
+) -> PublishCheck:
+    """The edition's problems (each says what to fix, and where) and personal-data warnings.
+
+    The publish page shows them; `edition_publish` refuses on them. `content` is the edition's
+    snapshot, if already taken.
+    """
+    if not edition.is_editable:
+        return PublishCheck(problems=[ALREADY_PUBLISHED])
+    content = content if content is not None else edition_snapshot(edition)
+    return PublishCheck(
+        problems=edition_problems(edition, content), warnings=personal_data_warnings(content)
+    )
 
 
 def edition_body_render(content: Snapshot) -> str:
@@ -49,19 +73,17 @@ def edition_publish(
     looks like it holds personal data and `warnings_accepted` is not set.
     """
     edition = QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
-    if edition.status == QuarterlyUpdate.Status.PUBLISHED:
-        raise PublishRefused(
-            problems=["This edition is already published. Start a correction to change it."]
-        )
+    if not edition.is_editable:
+        raise PublishRefused(problems=[ALREADY_PUBLISHED])
     content = edition_snapshot(edition)
-    problems = edition_problems(edition, content)
+    check = edition_publish_check(edition=edition, content=content)
+    problems = list(check.problems)
     revision = (edition.publications.aggregate(last=Max("revision"))["last"] or 0) + 1
     change_note = change_note.strip()
     if revision > 1 and not change_note:
         problems.append("Enter a change note saying what this correction changed.")
-    warnings = personal_data_warnings(content)
-    if problems or (warnings and not warnings_accepted):
-        raise PublishRefused(problems=problems, warnings=warnings)
+    if problems or (check.warnings and not warnings_accepted):
+        raise PublishRefused(problems=problems, warnings=check.warnings)
 
     published_at = published_at or timezone.now()
     publication = Publication(
@@ -97,7 +119,7 @@ def edition_correction_start(
 ) -> QuarterlyUpdate:
     """Open a published edition for a correction; the public keeps reading the last revision."""
     edition = QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
-    if edition.status != QuarterlyUpdate.Status.PUBLISHED:
+    if edition.is_editable:  # a draft, or already being corrected
         raise PublishRefused(problems=["Only a published edition can be corrected."])
     edition.status = QuarterlyUpdate.Status.CORRECTING
     edition.save(update_fields=["status"])

@@ -2,19 +2,115 @@
 
 The snapshot holds words, not references: the member list is the members' names as they were
 when it was taken, so later edits to the records never reach a published page.
+
+Its shape is written down here, and only here: `edition_snapshot()` builds the current version
+and `snapshot_read()` reads any stored version. A publication is never rewritten, so a new
+version adds an upgrade step to `_UPGRADES` (filling in defaults for fields the older version
+lacked) and old publications are upgraded in memory each time they are read.
+
+Versions:
+1. The shape of the December 2014 publication; its version is under the key `schema`.
+2. The same fields; the version is under `schema_version`.
 """
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypedDict
+
+from django.db.models.fields.json import KT
 
 from oversight.models import Member
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate
 
-SNAPSHOT_SCHEMA = 1
+SCHEMA_VERSION = 2
 NO_UPDATE_TEXT = "No update this quarter."
 
-Snapshot = dict[str, Any]
+
+class BulletSnapshot(TypedDict):
+    """A bullet as published, with its sub-points."""
+
+    text: str
+    points: list["BulletSnapshot"]
+
+
+class RecommendationSnapshot(TypedDict):
+    """A recommendation as it read, and its status, when the edition was published."""
+
+    number: int
+    title: str
+    text: str
+    status: str
+    status_label: str
+
+
+class SectionSnapshot(TypedDict):
+    """One section of the report: one recommendation, or several reported together."""
+
+    anchor: str
+    heading: str
+    numbers: list[int]
+    recommendations: list[RecommendationSnapshot]
+    bullets: list[BulletSnapshot]
+
+
+class ForewordSnapshot(TypedDict):
+    heading: str
+    paragraphs: list[str]
+    signature_description: str
+    signatory_name: str
+    signatory_role: str
+
+
+class Snapshot(TypedDict):
+    """An edition's whole content, as stored in `Publication.content`."""
+
+    schema_version: int
+    slug: str
+    title: str
+    series: str
+    period: str
+    period_label: str
+    publisher: str
+    foreword: ForewordSnapshot
+    sections: list[SectionSnapshot]
+
+
+class UnknownSnapshotVersion(ValueError):
+    """Stored by a newer version of the service than this one: refuse rather than misread it."""
+
+
+def _from_version_1(content: dict[str, Any]) -> dict[str, Any]:
+    upgraded = {key: value for key, value in content.items() if key != "schema"}
+    return {"schema_version": 2, **upgraded}
+
+
+# Version n -> the step that makes version n + 1 of it. Each step returns a new dict.
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+
+
+def snapshot_version(content: Mapping[str, Any]) -> int:
+    return content.get("schema_version", content.get("schema", 1))
+
+
+def snapshot_read(content: Mapping[str, Any]) -> Snapshot:
+    """A stored snapshot of any version, as the current version. Never changes `content`."""
+    version = snapshot_version(content)
+    if version > SCHEMA_VERSION:
+        raise UnknownSnapshotVersion(f"Snapshot version {version} is newer than this service's")
+    upgraded = dict(content)
+    while version < SCHEMA_VERSION:
+        upgraded = _UPGRADES[version](upgraded)
+        version += 1
+    return upgraded  # type: ignore[return-value]
+
+
+def listing_fields() -> dict[str, KT]:
+    """What a list of publications shows, read in the database from their stored content.
+
+    Both keys are in every version so far; a version that renames one must coalesce here.
+    """
+    return {"title": KT("content__title"), "period_label": KT("content__period_label")}
 
 
 def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
@@ -31,7 +127,7 @@ def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
         ProgressUpdate.Source.AREA_LIST: [f"{area.name}." for area in Area.objects.all()],
     }
     return {
-        "schema": SNAPSHOT_SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "slug": edition.slug,
         "title": edition.title,
         "series": edition.series,
@@ -53,14 +149,14 @@ def _sections(
     recommendations: list[Recommendation],
     bullets: list[ProgressUpdate],
     generated_lists: dict[str, list[str]],
-) -> list[dict[str, Any]]:
+) -> list[SectionSnapshot]:
     lead_of = {rec.pk: rec.reported_with_id or rec.pk for rec in recommendations}
     children = defaultdict(list)
     for bullet in bullets:  # parents sort first (NULL parent_id), so order within each is kept
         key = bullet.parent_id or ("section", lead_of.get(bullet.recommendation_id))
         children[key].append(bullet)
 
-    def points(key) -> list[dict[str, Any]]:
+    def points(key) -> list[BulletSnapshot]:
         rendered = []
         for bullet in children.get(key, []):
             if bullet.source in generated_lists:
@@ -80,7 +176,7 @@ def _sections(
         sections.append(
             {
                 "anchor": "recommendation-" + "-".join(str(number) for number in numbers),
-                "heading": _section_heading(numbers),
+                "heading": section_heading(numbers),
                 "numbers": numbers,
                 "recommendations": [
                     {
@@ -98,7 +194,7 @@ def _sections(
     return sections
 
 
-def _section_heading(numbers: list[int]) -> str:
+def section_heading(numbers: list[int]) -> str:
     if len(numbers) == 1:
         return f"Recommendation {numbers[0]}"
     listed = ", ".join(str(number) for number in numbers[:-1])

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from recommendations.models import Recommendation
+
 register = template.Library()
 
 KEY_PHRASE = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
@@ -20,3 +22,16 @@ def key_phrases(text: str) -> SafeString:
 def without_key_phrase_marks(text: str) -> str:
     """The text as plain words, for places that cannot show bold (feeds, titles)."""
     return KEY_PHRASE.sub(r"\1", text)
+
+
+# A recommendation's status as a GOV.UK tag colour; any other status (not started) is grey.
+STATUS_TAG_COLOURS = {
+    Recommendation.Status.COMPLETE: "green",
+    Recommendation.Status.IN_PROGRESS: "blue",
+}
+
+
+@register.filter
+def status_tag_colour(status: str) -> str:
+    """The tag colour of a status, live or as a snapshot stored it: “complete” is “green”."""
+    return STATUS_TAG_COLOURS.get(status, "grey")

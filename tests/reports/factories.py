@@ -51,9 +51,7 @@ class ReadyToPublishQuarterlyUpdateFactory(QuarterlyUpdateFactory):
     def progress(edition, create, extracted, **kwargs) -> None:
         if not create:
             return
-        leads = list(Recommendation.objects.filter(reported_with__isnull=True)) or [
-            RecommendationFactory()
-        ]
+        leads = list(Recommendation.objects.leading_sections()) or [RecommendationFactory()]
         for recommendation in leads:
             ProgressUpdateFactory(edition=edition, recommendation=recommendation)
 

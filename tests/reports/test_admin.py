@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+import reports.services
 from reports.models import Publication, PublicationPdf, QuarterlyUpdate
 from reports.services import edition_publish
 from tests.oversight.factories import StaffUserFactory, UserFactory
@@ -243,6 +244,30 @@ def test_publishing_through_the_admin(secretariat_client, secretariat_user, draf
         f"Published revision 1 of “{draft}”. "
         f'<a href="{draft.get_absolute_url()}">View it on the public site</a>.'
     )
+
+
+def test_publishing_checks_the_edition_once(secretariat_client, draft, monkeypatch) -> None:
+    """The publish page leaves the checks to the service: the edition is read once, under lock."""
+    snapshots = []
+    real_snapshot = reports.services.edition_snapshot
+    monkeypatch.setattr(
+        reports.services,
+        "edition_snapshot",
+        lambda edition: snapshots.append(edition.pk) or real_snapshot(edition),
+    )
+
+    response = secretariat_client.post(url("publish", draft))
+
+    assert response.status_code == 302
+    assert snapshots == [draft.pk]
+
+
+def test_the_bullets_of_a_correction_can_be_edited_inline(secretariat_client, published) -> None:
+    secretariat_client.post(url("correction", published))
+
+    inline = secretariat_client.get(url("change", published)).context["inline_admin_formsets"][0]
+
+    assert inline.has_add_permission and inline.has_change_permission
 
 
 def test_publishing_needs_post(secretariat_client, draft) -> None:

@@ -55,11 +55,14 @@ def test_published_leaves_out_drafts() -> None:
     assert published.is_published
 
 
-def test_drafts_leave_out_published_updates() -> None:
-    PublishedQuarterlyUpdateFactory()
+def test_a_correction_in_progress_is_editable_and_a_published_edition_frozen() -> None:
+    published = PublishedQuarterlyUpdateFactory()
+    correcting = PublishedQuarterlyUpdateFactory(status=QuarterlyUpdate.Status.CORRECTING)
     draft = QuarterlyUpdateFactory()
 
-    assert list(QuarterlyUpdate.objects.drafts()) == [draft]
+    assert set(QuarterlyUpdate.objects.editable()) == {correcting, draft}
+    assert list(QuarterlyUpdate.objects.frozen()) == [published]
+    assert [e.is_editable for e in (published, correcting, draft)] == [False, True, True]
 
 
 def test_a_written_bullet_needs_text() -> None:

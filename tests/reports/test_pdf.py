@@ -143,6 +143,32 @@ def test_the_pdf_is_made_once_and_then_served_as_stored(
     assert PublicationPdf.objects.count() == 1
 
 
+def test_a_cache_revalidating_the_pdf_gets_not_modified(
+    rendered: RenderedPdf, anonymous_client: Client, django_assert_num_queries
+) -> None:
+    etag = anonymous_client.get(PDF_URL)["ETag"]
+
+    # 1: the edition's current publication; the stored PDF is not even read.
+    with django_assert_num_queries(1):
+        response = anonymous_client.get(PDF_URL, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert "Last-Modified" in response
+
+
+def test_a_stale_copy_of_the_pdf_gets_the_whole_pdf(
+    rendered: RenderedPdf, anonymous_client: Client
+) -> None:
+    response = anonymous_client.get(PDF_URL, HTTP_IF_NONE_MATCH='"0-0"')
+
+    assert response.status_code == 200
+    assert response.content == rendered.content
+    assert response["Content-Type"] == "application/pdf"
+
+
 def test_when_two_requests_race_both_serve_the_pdf_stored_first(
     rendered: RenderedPdf, monkeypatch: pytest.MonkeyPatch
 ) -> None:

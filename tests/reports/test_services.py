@@ -14,6 +14,7 @@ from reports.services import (
     edition_body_render,
     edition_correction_start,
     edition_publish,
+    edition_publish_check,
 )
 from reports.snapshot import edition_snapshot
 from tests.oversight.factories import StaffUserFactory
@@ -139,6 +140,35 @@ def test_personal_data_refuses_publishing_unless_accepted(draft, publisher) -> N
     publication = edition_publish(edition=draft, published_by=publisher, warnings_accepted=True)
 
     assert publication.revision == 1
+
+
+def test_the_publish_check_says_what_publishing_would_refuse_and_changes_nothing(draft) -> None:
+    draft.signatory_role = ""
+    draft.save()
+    ProgressUpdateFactory(
+        edition=draft,
+        recommendation=draft.bullets.get().recommendation,
+        text="Call 07700 900123.",
+    )
+
+    check = edition_publish_check(edition=draft)
+    with pytest.raises(PublishRefused) as refused:
+        edition_publish(edition=draft, published_by=None, warnings_accepted=True)
+
+    assert [problem.field for problem in check.problems] == ["signatory_role"]
+    assert [warning.found for warning in check.warnings] == ["07700 900123"]
+    assert refused.value.problems == check.problems
+    _assert_not_published(draft)
+
+
+def test_the_publish_check_of_a_published_edition_says_start_a_correction(draft) -> None:
+    edition_publish(edition=draft, published_by=None)
+    draft.refresh_from_db()
+
+    check = edition_publish_check(edition=draft)
+
+    assert check.problems == ["This edition is already published. Start a correction to change it."]
+    assert check.warnings == []
 
 
 def test_a_published_edition_cannot_be_published_again(draft) -> None:

@@ -1,0 +1,123 @@
+"""Reads of published editions, for every page built from them (here and in other apps' pages).
+
+Public pages read publications only, never the live records: a draft or a correction in
+progress stays out of them. Each selector is one query.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from recommendations.models import Recommendation
+from reports.models import Publication, PublicationQuerySet, QuarterlyUpdate
+from reports.snapshot import SectionSnapshot, listing_fields, snapshot_read
+
+
+def published_listing() -> PublicationQuerySet:
+    """Each edition's current publication, newest edition first, with its title and period.
+
+    For lists: the stored content and page are left in the database.
+    """
+    return (
+        Publication.objects.latest_per_edition()
+        .annotate(**listing_fields())
+        .select_related("edition")
+        .defer("content", "body_html")
+        .order_by("-edition__period")
+    )
+
+
+def latest_publication() -> Publication | None:
+    """The current publication of the newest published edition, for the home page."""
+    return published_listing().first()
+
+
+def current_publication(slug: str) -> Publication | None:
+    """The edition's latest revision, content included, with its edition; None if unpublished."""
+    return (
+        Publication.objects.filter(edition__slug=slug)
+        .select_related("edition")
+        .order_by("-revision")
+        .first()
+    )
+
+
+def previous_publication(edition: QuarterlyUpdate) -> Publication | None:
+    """The current publication of the newest edition published before `edition`'s period."""
+    return (
+        Publication.objects.latest_per_edition()
+        .filter(edition__period__lt=edition.period)
+        .select_related("edition")
+        .order_by("-edition__period")
+        .first()
+    )
+
+
+def publication_revisions(slug: str) -> list[Publication]:
+    """Every revision of an edition, newest first, for its page and change history.
+
+    Each has its title and period, and `has_previous` (an earlier edition is published, so
+    there is a changes page); the stored content stays in the database.
+    """
+    return list(
+        Publication.objects.filter(edition__slug=slug)
+        .annotate(
+            **listing_fields(),
+            has_previous=Exists(
+                Publication.objects.filter(edition__period__lt=OuterRef("edition__period"))
+            ),
+        )
+        .defer("content")
+        .order_by("-revision")
+    )
+
+
+@dataclass(frozen=True)
+class ReportedProgress:
+    """What one published edition said about one recommendation."""
+
+    slug: str
+    title: str
+    period_label: str
+    published_at: datetime.datetime
+    updated_at: datetime.datetime | None  # when corrected since it was first published
+    section: SectionSnapshot
+
+
+def progress_reported(recommendation: Recommendation) -> list[ReportedProgress]:
+    """For each published edition, newest first: the section reporting `recommendation`.
+
+    Read from each edition's latest publication. Editions whose snapshot has no such
+    recommendation (added since) are left out.
+    """
+    publications = (
+        Publication.objects.latest_per_edition()
+        .select_related("edition")
+        .only("revision", "published_at", "content", "edition__slug", "edition__published_at")
+        .order_by("-edition__period")
+    )
+    progress = []
+    for publication in publications:
+        content = snapshot_read(publication.content)
+        section = next(
+            (
+                section
+                for section in content["sections"]
+                if recommendation.number in section["numbers"]
+            ),
+            None,
+        )
+        if section is None:
+            continue
+        progress.append(
+            ReportedProgress(
+                slug=publication.edition.slug,
+                title=content["title"],
+                period_label=content["period_label"],
+                published_at=publication.edition.published_at,
+                updated_at=publication.published_at if publication.revision > 1 else None,
+                section=section,
+            )
+        )
+    return progress

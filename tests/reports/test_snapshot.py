@@ -1,0 +1,144 @@
+"""The snapshot's schema: publications stored under any earlier version keep reading unchanged.
+
+`data/publication-2014-12.json` and `.body.html` are the December 2014 publication exactly as
+`load_hmic_2014` stored it before the snapshot had a type (version 1, its version under the key
+`schema`); `data/edition-2014-12.main.html` is the `<main>` of its public page as it was served
+then. A stored publication is never rewritten, so these files must never be regenerated.
+"""
+
+import copy
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from reports import snapshot as snapshot_module
+from reports.models import Publication, QuarterlyUpdate
+from reports.services import edition_body_render
+from reports.snapshot import (
+    SCHEMA_VERSION,
+    UnknownSnapshotVersion,
+    edition_snapshot,
+    snapshot_read,
+)
+from tests.reports.factories import ReadyToPublishQuarterlyUpdateFactory
+
+DATA = Path(__file__).with_name("data")
+STORED_CONTENT = json.loads((DATA / "publication-2014-12.json").read_text(encoding="utf-8"))
+STORED_BODY = (DATA / "publication-2014-12.body.html").read_text(encoding="utf-8")
+STORED_PAGE_MAIN = (DATA / "edition-2014-12.main.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def stored_2014(db, monkeypatch) -> Publication:
+    """The 2014 data loaded, its edition published as the stored version-1 publication."""
+
+    def publish_as_stored(*, edition, published_by, published_at):
+        edition.status = QuarterlyUpdate.Status.PUBLISHED
+        edition.published_at = published_at
+        edition.save(update_fields=["status", "published_at"])
+        return Publication.objects.create(
+            edition=edition,
+            revision=1,
+            published_at=published_at,
+            content=STORED_CONTENT,
+            body_html=STORED_BODY,
+        )
+
+    monkeypatch.setattr("oversight.seed.loader.edition_publish", publish_as_stored)
+    call_command("load_hmic_2014", stdout=StringIO())
+    return Publication.objects.get()
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>") + len("</main>")]
+
+
+def test_the_stored_file_is_version_1() -> None:
+    assert STORED_CONTENT["schema"] == 1
+    assert "schema_version" not in STORED_CONTENT
+
+
+def test_the_stored_december_2014_publication_renders_byte_for_byte_as_before(
+    stored_2014, anonymous_client
+) -> None:
+    pages = [
+        anonymous_client.get(url)
+        for url in ("/updates/2014-12/", "/recommendations/4/", "/updates/", "/")
+    ]
+
+    assert [page.status_code for page in pages] == [200] * 4
+    assert main_of(pages[0].content.decode()) == STORED_PAGE_MAIN
+    # Read, never rewritten: the row is as it was stored.
+    stored = Publication.objects.get()
+    assert stored.content == STORED_CONTENT
+    assert stored.body_html == STORED_BODY
+
+
+def test_the_stored_version_1_content_renders_the_stored_body_again(stored_2014) -> None:
+    assert edition_body_render(snapshot_read(stored_2014.content)) == STORED_BODY
+
+
+def test_the_stored_content_feeds_the_pages_built_from_publications(
+    stored_2014, anonymous_client
+) -> None:
+    html = anonymous_client.get("/recommendations/4/").content.decode()
+
+    assert "The Home Office has begun work to make collection of data" in html
+    assert "From the National Oversight Group Update Report, published 1 December 2014" in html
+
+
+def test_publishing_today_stores_the_current_version_with_the_same_content(db) -> None:
+    call_command("load_hmic_2014", stdout=StringIO())
+    publication = Publication.objects.get()
+
+    assert publication.content["schema_version"] == SCHEMA_VERSION
+    assert "schema" not in publication.content
+    assert snapshot_read(publication.content) == publication.content
+    assert publication.content == snapshot_read(STORED_CONTENT)
+    assert publication.body_html == STORED_BODY
+
+
+def test_reading_version_1_upgrades_it_in_memory_only() -> None:
+    stored = {"schema": 1, "title": "Update", "sections": []}
+    before = copy.deepcopy(stored)
+
+    read = snapshot_read(stored)
+
+    assert read == {"schema_version": SCHEMA_VERSION, "title": "Update", "sections": []}
+    assert stored == before
+
+
+def test_a_snapshot_without_a_version_is_version_1() -> None:
+    assert snapshot_read({"title": "Update"})["schema_version"] == SCHEMA_VERSION
+
+
+def test_a_snapshot_from_a_newer_service_is_refused_not_misread() -> None:
+    with pytest.raises(UnknownSnapshotVersion):
+        snapshot_read({"schema_version": SCHEMA_VERSION + 1})
+
+
+def test_a_later_version_fills_in_its_new_fields_for_every_older_one(monkeypatch) -> None:
+    """How the next version will read old publications: upgrade steps in turn, with defaults."""
+
+    def add_meeting(content: dict) -> dict:
+        return {**content, "schema_version": SCHEMA_VERSION + 1, "meeting_reported_on": None}
+
+    monkeypatch.setattr(snapshot_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(snapshot_module._UPGRADES, SCHEMA_VERSION, add_meeting)
+
+    read = snapshot_read(STORED_CONTENT)
+
+    assert read["schema_version"] == SCHEMA_VERSION + 1
+    assert read["meeting_reported_on"] is None
+    assert read["sections"] == STORED_CONTENT["sections"]
+    assert STORED_CONTENT["schema"] == 1
+
+
+def test_edition_snapshot_is_the_current_version(db) -> None:
+    content = edition_snapshot(ReadyToPublishQuarterlyUpdateFactory())
+
+    assert content["schema_version"] == SCHEMA_VERSION
+    assert set(content) == set(snapshot_module.Snapshot.__annotations__)
