@@ -447,7 +447,7 @@ def _publish_edition(loader: _Loader) -> None:
     edition = loader.rows.get(f"edition:{hmic_2014.EDITION_SLUG}")
     if (
         edition is None
-        or edition.status != QuarterlyUpdate.Status.DRAFT
+        or edition.is_published
         or edition.publications.exists()
     ):
         return
