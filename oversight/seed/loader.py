@@ -445,11 +445,7 @@ def _load_bullets(loader: _Loader) -> None:
 def _publish_edition(loader: _Loader) -> None:
     """Publish the 2014 edition as it was published then, unless it has been already."""
     edition = loader.rows.get(f"edition:{hmic_2014.EDITION_SLUG}")
-    if (
-        edition is None
-        or edition.is_published
-        or edition.publications.exists()
-    ):
+    if edition is None or edition.is_published or edition.publications.exists():
         return
     edition_publish(edition=edition, published_by=None, published_at=hmic_2014.EDITION_PUBLISHED_AT)
     loader.report.published.append(str(edition))
