@@ -138,3 +138,17 @@ class LoadedRecordAdmin(ReadOnlyAdmin):
     search_fields = ("key",)
     fields = ("key", "content_type", "object_id", "record", "loaded_at")
     readonly_fields = fields
+
+
+from oversight.models import OutgoingEmail  # noqa: E402
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """Read-only: what the service sent or is sending. Bodies are not shown (reset links)."""
+
+    list_display = ("subject", "created_at", "sent_at", "attempts")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    search_fields = ("subject", "idempotency_key")
+    fields = ("idempotency_key", "to", "subject", "created_at", "sent_at", "attempts", "last_error")
+    readonly_fields = fields
