@@ -317,6 +317,8 @@ class PasswordResetRequestView(PasswordResetView):
             # No address in the log: the client's is enough to see a flood.
             log_event("password_reset_throttled", level=logging.WARNING, ip=client)
             form.add_error("email", TOO_MANY_RESETS_MESSAGE)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(int(PASSWORD_RESET_WINDOW.total_seconds()))
+            return response
         log_event("password_reset_requested", ip=client)
         return HttpResponseRedirect(self.get_success_url())

@@ -3,16 +3,19 @@ so a known address answers in the same time as an unknown one."""
 
 import logging
 import statistics
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core import mail as django_mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from oversight.models import OutgoingEmail, RateLimitBucket
-from oversight.throttle import rate_limit_key
+from oversight.throttle import RateLimit, rate_limit_hit, rate_limit_key
 from tests.oversight.factories import UserFactory
 from tests.oversight.jobs import run_queued_jobs
 from tests.oversight.slow_email import SLOW_EMAIL_SECONDS
@@ -68,6 +71,7 @@ def test_beyond_the_limit_the_page_says_to_try_later_in_govuk_style(account, set
 
     text = response.content.decode()
     assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
     assert "<title>Error: Reset your password - GOV.UK</title>" in text
     assert 'class="govuk-error-summary"' in text
     assert '<a href="#id_email">You have asked for too many password reset links.' in text
@@ -197,3 +201,23 @@ def test_the_timing_test_would_see_mail_sent_inside_the_request(account, setting
     known, unknown = answer_times(account.email, "nobody@example.org", rounds=3)
 
     assert known - unknown > SLOW_EMAIL_SECONDS * 0.8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_cannot_overshoot_the_limit():
+    rate = RateLimit("test-concurrent", limit=3, window=timedelta(hours=1))
+    start = threading.Barrier(12)
+
+    def hit() -> bool:
+        start.wait()
+        try:
+            return rate_limit_hit(rate=rate, value="alice@example.org")
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        allowed = list(pool.map(lambda _: hit(), range(12)))
+
+    assert allowed.count(True) == 3
+    assert RateLimitBucket.objects.get(scope="test-concurrent").count == 3
