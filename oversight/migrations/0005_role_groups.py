@@ -23,7 +23,7 @@ def sync_role_groups(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("oversight", "0003_document_name_length"),
+        ("oversight", "0004_outgoing_email_rate_limits_task_workers"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("recommendations", "0001_initial"),
