@@ -4,7 +4,8 @@
 The requests of `tests/oversight/test_bad_input.py` (every URL pattern outside the admin, its
 path converters filled with real and junk values, junk, null bytes and 10,000-character values
 in query parameters and in every field of every form), sent over HTTP as each persona, so they
-pass through gunicorn's parser too; then raw requests the test client cannot make: bytes that
+pass through gunicorn's parser too; every admin changelist with junk in each filter, impossible
+dates in its date hierarchy and a bad ordering, page and search, as the secretariat; then raw requests the test client cannot make: bytes that
 are not UTF-8, a raw null byte, bad percent-escapes, over-long lines and headers, a broken
 multipart body, a junk Host and junk cookies.
 
@@ -124,9 +125,15 @@ def raw(data: bytes) -> int | str:
 def sweep(cookies: dict[str, str]) -> tuple[Counter, list[str]]:
     from urllib.parse import urlencode
 
+    from django.contrib.auth import get_user_model
     from django.middleware.csrf import _get_new_csrf_string
 
-    from tests.oversight.test_bad_input import forms_in, probes_for, sweep_paths
+    from tests.oversight.test_bad_input import (
+        admin_changelist_sweep,
+        forms_in,
+        probes_for,
+        sweep_paths,
+    )
 
     statuses: Counter = Counter()
     failures = []
@@ -155,6 +162,12 @@ def sweep(cookies: dict[str, str]) -> tuple[Counter, list[str]]:
                     target = f"{probe.path}?{probe.query}" if probe.query else probe.path
                     status, _ = request("GET", target, headers=headers)
                 check(f"{persona}: {probe}", status)
+
+    secretariat = get_user_model().objects.get(username="sweep-secretariat")
+    headers = {"Cookie": cookies["secretariat"]}
+    for target in admin_changelist_sweep(secretariat):
+        status, _ = request("GET", target, headers=headers)
+        check(f"secretariat: GET {target[:120]}", status)
 
     host = f"Host: 127.0.0.1:{PORT}\r\n".encode()
     for what, data in {

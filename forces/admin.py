@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
-from oversight.admin_base import ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.uploads import DocumentDownloadInput
 
 
@@ -16,7 +16,7 @@ class ActionPlanInline(admin.TabularInline):
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("name",)
     list_display = ("name", "nation", "plan_count")
@@ -41,7 +41,7 @@ class PlanActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("force__name", "version")
     formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
@@ -68,7 +68,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanAction)
-class PlanActionAdmin(admin.ModelAdmin):
+class PlanActionAdmin(ModelAdmin):
     list_display = ("__str__", "plan", "area", "due_by", "position")
     # The plan's name includes its force's name.
     list_select_related = ("plan__force", "area")

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.admin_base import ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.roles import is_secretariat
 from reports.checks import edition_problems, personal_data_warnings
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
@@ -158,7 +158,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(admin.ModelAdmin):
+class QuarterlyUpdateAdmin(ModelAdmin):
     """Editions: written as drafts, published from here, frozen once published."""
 
     ordering = ("-period",)
@@ -411,7 +411,7 @@ def _public_page_link(publication: Publication) -> str:
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ModelAdmin):
     list_display = ("__str__", "edition", "recommendation", "parent", "position", "source")
     list_select_related = ("edition", "recommendation", "parent")
     list_filter = ("edition", "recommendation", "source")
