@@ -185,6 +185,19 @@ def sweep(cookies: dict[str, str]) -> tuple[Counter, list[str]]:
         except OSError as error:
             check(what, type(error).__name__)
 
+    # A body larger than the page needs is refused from its headers, before it is sent.
+    declared = (
+        b"POST /accounts/sign-in/ HTTP/1.1\r\n" + host + b"Content-Length: 31457280\r\n"
+        b"Content-Type: multipart/form-data; boundary=x\r\nConnection: close\r\n\r\n--x\r\n"
+    )
+    try:
+        status = raw(declared)
+    except OSError as error:
+        status = type(error).__name__
+    check("a 30MB body declared to the sign-in page", status)
+    if status != 413:
+        failures.append(f"{status} (expected 413) a 30MB body declared to the sign-in page")
+
     for what, method, path, headers, body in [
         ("a 10,000-character header", "GET", "/", {"X-Junk": "x" * 10_000}, b""),
         ("a junk Host", "GET", "/", {"Host": "evil.example<script>"}, b""),
