@@ -54,6 +54,7 @@ COMMON_PARAMETERS = ["page", "q", "o", "p", "sort", "format", "revision", "next"
 CONVERTER_VALUES = {
     "slug": ["2014-12", "2015-03", "no-such-thing", "a" * 10_000],
     "int": ["1", "0", "9" * 30],
+    "revision": ["1", "0", "01", "9" * 30],
     "str": ["MQ", "set-password", "junk\x00", "<script>", LONG],
     "path": ["a/b", "..%2f..", LONG],
     "uuid": ["00000000-0000-0000-0000-000000000000"],
