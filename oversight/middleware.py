@@ -1,5 +1,7 @@
 """Response headers that Django and django-csp do not set, and the request size limit."""
 
+import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
 
@@ -41,49 +43,101 @@ class RequestSizeLimitMiddleware:
     reads it: up to `MAX_UPLOAD_BYTES` (and a little for the form's other fields) on the admin
     pages that take documents, `MAX_REQUEST_BYTES` everywhere else.
 
-    Only Content-Length is checked. A body sent without one (chunked) is never read at all:
-    Django's WSGI request reads at most Content-Length bytes, which is then 0.
+    Under WSGI only Content-Length needs checking: a body sent without one (chunked) is never
+    read at all, as Django's WSGI request reads at most Content-Length bytes, then 0. Under
+    ASGI, RequestSizeLimitASGIMiddleware (oversight/asgi.py) caps what is read.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self._upload_views: frozenset[str] | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # what Django itself reads for a Content-Length that is not a number
-        if length > settings.MAX_REQUEST_BYTES and length > self._limit(request):
+        too_large = length > settings.MAX_REQUEST_BYTES and length > body_limit(request.path_info)
+        if too_large or getattr(request, "scope", {}).get(_BODY_CUT_SHORT):
             return request_too_large(request)
         return self.get_response(request)
 
-    def _limit(self, request: HttpRequest) -> int:
-        try:
-            view_name = resolve(request.path_info).view_name
-        except Resolver404:
-            return settings.MAX_REQUEST_BYTES
-        if view_name in self.upload_views:
-            return MAX_UPLOAD_BYTES + settings.MAX_REQUEST_BYTES
-        return settings.MAX_REQUEST_BYTES
 
-    @property
-    def upload_views(self) -> frozenset[str]:
-        """`admin:<app>_<model>_add|change` of every admin whose form, or an inline of it,
-        has a file field: action plans, meeting papers, forces and meetings."""
-        if self._upload_views is None:
-            names = set()
-            for model, model_admin in admin.site._registry.items():
-                forms_of = [model, *(inline.model for inline in model_admin.inlines)]
-                if any(
-                    isinstance(field, FileField)
-                    for shown in forms_of
-                    for field in shown._meta.get_fields()
-                ):
-                    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-                    names |= {f"{prefix}_add", f"{prefix}_change"}
-            self._upload_views = frozenset(names)
-        return self._upload_views
+def body_limit(path_info: str) -> int:
+    """The largest body the page at `path_info` accepts."""
+    try:
+        view_name = resolve(path_info).view_name
+    except Resolver404:
+        return settings.MAX_REQUEST_BYTES
+    if view_name in _upload_views():
+        return MAX_UPLOAD_BYTES + settings.MAX_REQUEST_BYTES
+    return settings.MAX_REQUEST_BYTES
+
+
+@functools.cache
+def _upload_views() -> frozenset[str]:
+    """`admin:<app>_<model>_add|change` of every admin whose form, or an inline of it, has a
+    file field: action plans, meeting papers, forces and meetings."""
+    names = set()
+    for model, model_admin in admin.site._registry.items():
+        forms_of = [model, *(inline.model for inline in model_admin.inlines)]
+        if any(
+            isinstance(field, FileField) for shown in forms_of for field in shown._meta.get_fields()
+        ):
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            names |= {f"{prefix}_add", f"{prefix}_change"}
+    return frozenset(names)
+
+
+# Set in the ASGI scope when a body without a Content-Length ran past its page's limit.
+_BODY_CUT_SHORT = "oversight.body_cut_short"
+
+
+class RequestSizeLimitASGIMiddleware:
+    """The same limit for the ASGI application, where it must act sooner: Django's ASGI handler
+    reads the whole body into a temporary file before any middleware runs.
+
+    A body whose Content-Length is over the limit is not read at all: Django is handed an
+    empty one, and RequestSizeLimitMiddleware answers 413 from the header. A body without a
+    Content-Length (chunked) is passed on until it runs past the limit, then cut short and
+    answered 413 the same way.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = body_limit(scope.get("path", "/"))
+        headers = dict(scope.get("headers", []))
+        try:
+            declared = int(headers.get(b"content-length", b""))
+        except ValueError:
+            declared = None
+        received = 0
+        # Over the declared limit: Django is handed an empty body and answers 413 from the header.
+        cut = declared is not None and declared > limit
+        end_sent = False
+
+        async def capped() -> dict:
+            nonlocal received, cut, end_sent
+            if cut:
+                if not end_sent:
+                    end_sent = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+                # Django then listens for a disconnect. Nothing more is taken from the client
+                # (the server stops reading), and Django cancels this wait once the 413 is sent.
+                await asyncio.Future()
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    scope[_BODY_CUT_SHORT] = True
+                    cut = end_sent = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        return await self.app(scope, capped, send)
 
 
 def request_too_large(request: HttpRequest) -> HttpResponse:

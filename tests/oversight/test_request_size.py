@@ -1,5 +1,6 @@
 """Bodies larger than the page needs are refused with 413 before anything reads them."""
 
+import asyncio
 import io
 
 import pytest
@@ -168,3 +169,75 @@ def test_a_chunked_body_without_a_length_is_never_read(upload_folders):
     assert body.bytes_read == 0
     assert statuses[0].split()[0] in ("200", "403")  # the form, or CSRF refusing an empty POST
     assert all(not any(folder.iterdir()) for folder in upload_folders)
+
+
+# --- Under ASGI, where Django reads the whole body before any middleware -----------------
+
+
+def asgi_post(path: str, chunks: list[bytes], *, content_length: int | None) -> tuple[int, int]:
+    """(status, bytes the application pulled) for a POST through oversight.asgi."""
+    from asgiref.sync import async_to_sync
+
+    from oversight.asgi import application
+
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"multipart/form-data; boundary=x")]
+    if content_length is not None:
+        headers.append((b"content-length", str(content_length).encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "https",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 443),
+    }
+    pending = list(chunks)
+    pulled = 0
+    sent = []
+
+    async def receive() -> dict:
+        nonlocal pulled
+        if not pending:
+            await asyncio.Future()  # the client stays connected until the response
+        chunk = pending.pop(0)
+        pulled += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(pending)}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async_to_sync(application)(scope, receive, send)
+    return sent[0]["status"], pulled
+
+
+def test_under_asgi_a_declared_30mb_body_is_refused_unread(upload_folders):
+    chunks = [bytes(MB)] * 30
+
+    status, pulled = asgi_post("/accounts/sign-in/", chunks, content_length=30 * MB)
+
+    assert (status, pulled) == (413, 0)
+
+
+def test_under_asgi_a_chunked_body_is_cut_short_at_the_limit(upload_folders):
+    chunks = [bytes(256 * 1024)] * 120  # 30MB, without a Content-Length
+
+    status, pulled = asgi_post("/accounts/sign-in/", chunks, content_length=None)
+
+    assert status == 413
+    assert pulled <= MB + 256 * 1024  # read up to the 1 MB limit, and not a chunk more
+    assert all(not any(folder.iterdir()) for folder in upload_folders)
+
+
+def test_under_asgi_a_small_body_still_arrives(upload_folders):
+    body = b"--x--\r\n"
+
+    status, pulled = asgi_post("/accounts/sign-in/", [body], content_length=len(body))
+
+    assert status == 403  # read, and refused for want of a CSRF token: not a 413
+    assert pulled == len(body)
