@@ -68,7 +68,8 @@ class BadFilterGuard:
         kept = request.GET.copy()
         for name in [*names, ERROR_FLAG]:
             kept.pop(name, None)
-        shown = ", ".join(sorted({name.replace("\x00", "\\x00")[:60] for name in names}))
+        # Shown escaped by the admin's template; cut short, as they are whatever was sent.
+        shown = ", ".join(sorted({name.replace("\x00", "\\x00")[:60] for name in names})[:10])
         messages.error(request, BAD_FILTER_MESSAGE.format(names=shown))
         query = kept.urlencode()
         return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
