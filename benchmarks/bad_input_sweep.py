@@ -4,7 +4,8 @@
 The requests of `tests/oversight/test_bad_input.py` (every URL pattern outside the admin, its
 path converters filled with real and junk values, junk, null bytes and 10,000-character values
 in query parameters and in every field of every form), sent over HTTP as each persona, so they
-pass through gunicorn's parser too; then raw requests the test client cannot make: bytes that
+pass through gunicorn's parser too; every admin changelist with junk in each filter, impossible
+dates in its date hierarchy and a bad ordering, page and search, as the secretariat; then raw requests the test client cannot make: bytes that
 are not UTF-8, a raw null byte, bad percent-escapes, over-long lines and headers, a broken
 multipart body, a junk Host and junk cookies.
 
@@ -124,9 +125,15 @@ def raw(data: bytes) -> int | str:
 def sweep(cookies: dict[str, str]) -> tuple[Counter, list[str]]:
     from urllib.parse import urlencode
 
+    from django.contrib.auth import get_user_model
     from django.middleware.csrf import _get_new_csrf_string
 
-    from tests.oversight.test_bad_input import forms_in, probes_for, sweep_paths
+    from tests.oversight.test_bad_input import (
+        admin_changelist_sweep,
+        forms_in,
+        probes_for,
+        sweep_paths,
+    )
 
     statuses: Counter = Counter()
     failures = []
@@ -156,6 +163,12 @@ def sweep(cookies: dict[str, str]) -> tuple[Counter, list[str]]:
                     status, _ = request("GET", target, headers=headers)
                 check(f"{persona}: {probe}", status)
 
+    secretariat = get_user_model().objects.get(username="sweep-secretariat")
+    headers = {"Cookie": cookies["secretariat"]}
+    for target in admin_changelist_sweep(secretariat):
+        status, _ = request("GET", target, headers=headers)
+        check(f"secretariat: GET {target[:120]}", status)
+
     host = f"Host: 127.0.0.1:{PORT}\r\n".encode()
     for what, data in {
         "bytes that are not UTF-8 in the path": b"GET /updates/\xff\xfe/ HTTP/1.1\r\n",
@@ -171,6 +184,19 @@ def sweep(cookies: dict[str, str]) -> tuple[Counter, list[str]]:
             check(what, raw(data + rest))
         except OSError as error:
             check(what, type(error).__name__)
+
+    # A body larger than the page needs is refused from its headers, before it is sent.
+    declared = (
+        b"POST /accounts/sign-in/ HTTP/1.1\r\n" + host + b"Content-Length: 31457280\r\n"
+        b"Content-Type: multipart/form-data; boundary=x\r\nConnection: close\r\n\r\n--x\r\n"
+    )
+    try:
+        status = raw(declared)
+    except OSError as error:
+        status = type(error).__name__
+    check("a 30MB body declared to the sign-in page", status)
+    if status != 413:
+        failures.append(f"{status} (expected 413) a 30MB body declared to the sign-in page")
 
     for what, method, path, headers, body in [
         ("a 10,000-character header", "GET", "/", {"X-Junk": "x" * 10_000}, b""),

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
 from forces.services import action_plan_add_version
-from oversight.admin_base import ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import can_read_review
 from oversight.uploads import DocumentDownloadInput
 
@@ -18,7 +18,7 @@ class ActionPlanInline(admin.TabularInline):
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("name",)
     list_display = ("name", "nation", "plan_count")
@@ -58,7 +58,7 @@ class PlanActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("force__name", "version")
     formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
@@ -91,7 +91,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanAction)
-class PlanActionAdmin(admin.ModelAdmin):
+class PlanActionAdmin(ModelAdmin):
     list_display = ("__str__", "plan", "area", "due_by", "position")
     # The plan's name includes its force's name.
     list_select_related = ("plan__force", "area")

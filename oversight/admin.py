@@ -4,13 +4,13 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.admin_base import ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
 from oversight.uploads import DocumentDownloadInput
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("name",)
     list_display = ("name", "abbreviation", "member_count")
@@ -43,7 +43,7 @@ class ServingListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ModelAdmin):
     list_display = (
         "listing_label",
         "organisation",
@@ -80,7 +80,7 @@ class MeetingPaperInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("date",)
     list_display = ("meeting", "status", "focus", "attendee_count", "paper_count")
@@ -121,7 +121,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingPaper)
-class MeetingPaperAdmin(admin.ModelAdmin):
+class MeetingPaperAdmin(ModelAdmin):
     formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
     list_display = ("title", "meeting", "position", "document")
     list_select_related = ("meeting",)

@@ -13,4 +13,10 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+# Imported once Django is set up. Django's ASGI handler reads a whole body before any
+# middleware runs: this refuses one larger than its page accepts before it is read.
+from oversight.middleware import RequestSizeLimitASGIMiddleware  # noqa: E402
+
+application = RequestSizeLimitASGIMiddleware(django_application)

@@ -33,7 +33,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "oversight.admin_site.AdminConfig",  # django.contrib.admin with our AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "oversight.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads a body (none of the above does), and after the headers, so the
+    # 413 page gets them too.
+    "oversight.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reports.middleware.PublishedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,6 +141,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Seconds each worker keeps a published page in memory (0: never). Shared caches keep it for 300.
 PUBLISHED_PAGE_CACHE_SECONDS = env.int("PUBLISHED_PAGE_CACHE_SECONDS", default=10)
+# The largest request body accepted, except on the admin pages that take documents, which
+# accept an upload (oversight.uploads.MAX_UPLOAD_BYTES) and this much more for the other fields.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=1024 * 1024)
 
 # GDS Transport is licensed for gov.uk domains only; elsewhere the pages use a system font.
 GOVUK_TRANSPORT_FONT = env.bool("GOVUK_TRANSPORT_FONT", default=False)

@@ -5,6 +5,8 @@ The type is decided by the file's content, never by the name or content type the
 Three formats need three exact checks, so they are written out here rather than taken from a
 general sniffing library: `filetype` guesses Office files from the first bytes of a ZIP and checks
 neither its structure nor its size when unzipped, and python-magic needs libmagic on every host.
+A PDF is parsed (pypdf, strict): `%PDF-` followed by a web page is not a PDF, and a hand-written
+check of cross-reference tables and page trees would be a PDF parser of our own.
 
 Stored files get a name made on the server and live under MEDIA_ROOT, which no URL serves:
 the only way out is `document_response`, behind a view that checks who is asking.
@@ -20,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.forms import ClearableFileInput
 from django.http import FileResponse, Http404
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +37,9 @@ WRONG_TYPE_MESSAGE = "The selected file must be a PDF, Word (DOCX) or OpenDocume
 TOO_BIG_MESSAGE = "The selected file must be smaller than 20MB"
 TOO_BIG_UNZIPPED_MESSAGE = (
     "The selected file is too large when opened. Save it as a PDF and select it again"
+)
+LOCKED_PDF_MESSAGE = (
+    "The selected file is protected with a password. Save it without one and select it again"
 )
 
 DOCUMENT_HELP_TEXT = (
@@ -64,18 +71,45 @@ _ODT_MIMETYPE = ODT.content_type.encode("ascii")
 def document_type(file: IO[bytes]) -> DocumentType:
     """The type of document the content is, or ValidationError if it is none we accept.
 
-    Reads the start of the file and a ZIP's directory only; leaves the file at its start.
+    Reads a ZIP's directory and a PDF's cross-reference table and page tree only (both found
+    from the end of the file), never the whole file into memory; leaves the file at its start.
+    The answer is kept on the file object: the upload is checked by the field's validator and
+    named by `upload_to`, and a 20MB PDF need not be parsed twice.
     """
+    if (known := getattr(file, _CHECKED_TYPE, None)) is not None:
+        return known
     try:
         file.seek(0)
         head = file.read(len(_ZIP_SIGNATURE) + 1)
         if head.startswith(b"%PDF-"):
-            return PDF
-        if head.startswith(_ZIP_SIGNATURE):
-            return _office_document_type(file)
-        raise ValidationError(WRONG_TYPE_MESSAGE, code="document_type")
+            kind = _pdf_document_type(file)
+        elif head.startswith(_ZIP_SIGNATURE):
+            kind = _office_document_type(file)
+        else:
+            raise ValidationError(WRONG_TYPE_MESSAGE, code="document_type")
     finally:
         file.seek(0)
+    setattr(file, _CHECKED_TYPE, kind)
+    return kind
+
+
+_CHECKED_TYPE = "_oversight_document_type"
+
+
+def _pdf_document_type(file: IO[bytes]) -> DocumentType:
+    """PDF if pypdf, strict, finds a cross-reference table, a catalogue and at least one page."""
+    try:
+        file.seek(0)
+        # strict: no repairing of broken tables, no guessing where objects are.
+        if len(PdfReader(file, strict=True).pages) > 0:
+            return PDF
+    except FileNotDecryptedError:
+        raise ValidationError(LOCKED_PDF_MESSAGE, code="document_password") from None
+    # A hostile file can make any parser raise almost anything (PdfReadError, KeyError,
+    # ValueError, RecursionError, zlib.error...): every one of them means "not a PDF we accept".
+    except Exception:  # noqa: S110
+        pass
+    raise ValidationError(WRONG_TYPE_MESSAGE, code="document_type")
 
 
 def _office_document_type(file: IO[bytes]) -> DocumentType:

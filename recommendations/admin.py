@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from oversight.admin_base import ModelAdmin
 from recommendations.models import Area, Recommendation
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ModelAdmin):
     list_display = ("number", "title", "status", "due_by", "reported_with", "addressed_to_list")
     list_display_links = ("number", "title")
     list_select_related = ("reported_with",)
@@ -27,7 +28,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ModelAdmin):
     list_display = ("name", "position", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

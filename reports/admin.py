@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.admin_base import ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import can_publish, can_start_correction
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from reports.services import (
@@ -181,7 +181,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(FrozenEditionMixin, admin.ModelAdmin):
+class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
     """Editions: written as drafts, published from here, frozen once published."""
 
     ordering = ("-period",)
@@ -419,7 +419,7 @@ def _public_page_link(publication: Publication) -> str:
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(FrozenEditionMixin, admin.ModelAdmin):
+class ProgressUpdateAdmin(FrozenEditionMixin, ModelAdmin):
     list_display = ("__str__", "edition", "recommendation", "parent", "position", "source")
     list_select_related = ("edition", "recommendation", "parent")
     list_filter = ("edition", "recommendation", "source")

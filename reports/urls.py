@@ -1,8 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
 from reports import views
 from reports.feeds import PublishedEditionsFeed
+
+
+class RevisionConverter:
+    """A revision number as it is written, `1` or `12`: never `01` or `0`, so each revision
+    has one address (and one entry in the published-page cache)."""
+
+    regex = "[1-9][0-9]{0,5}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(RevisionConverter, "revision")
 
 app_name = "reports"
 
@@ -14,7 +30,7 @@ urlpatterns = [
     path("<slug:slug>/changes/", views.edition_changes, name="edition-changes"),
     path("<slug:slug>/preview/", views.edition_preview, name="edition-preview"),
     path(
-        "<slug:slug>/revisions/<int:revision>/",
+        "<slug:slug>/revisions/<revision:revision>/",
         views.edition_revision,
         name="edition-revision",
     ),

@@ -58,3 +58,24 @@ def odt(mimetype: bytes = ODT_MIMETYPE) -> bytes:
             "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest/>',
         }
     )
+
+
+def pdf(*, pages: int = 1, padding: int = 0) -> bytes:
+    """A well-formed PDF of `pages` blank A4 pages, made `padding` bytes longer by a stream."""
+    kids = " ".join(f"{4 + n} 0 R" for n in range(pages))
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode(),
+        b"<</Length %d>>stream\n" % padding + bytes(padding) + b"\nendstream",
+        *(b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>" for _ in range(pages)),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

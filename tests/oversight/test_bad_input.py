@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from io import StringIO
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils.html import escape
@@ -53,11 +54,15 @@ COMMON_PARAMETERS = ["page", "q", "o", "p", "sort", "format", "revision", "next"
 CONVERTER_VALUES = {
     "slug": ["2014-12", "2015-03", "no-such-thing", "a" * 10_000],
     "int": ["1", "0", "9" * 30],
+    "revision": ["1", "0", "01", "9" * 30],
     "str": ["MQ", "set-password", "junk\x00", "<script>", LONG],
     "path": ["a/b", "..%2f..", LONG],
     "uuid": ["00000000-0000-0000-0000-000000000000"],
 }
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
+# The admin's changelists: junk in each filter's parameters, and in the date hierarchy.
+FILTER_PAYLOADS = ["\x00", "junk\x00junk", "9" * 30, "junk'\"<>"]
+HUGE_YEAR = "9" * 20
 # Public pages in the admin's namespace that a stranger reaches: swept like the rest.
 ADMIN_PUBLIC_PATHS = ["/admin/login/"]
 PERSONAS = ["anonymous_client", "member_client", "secretariat_client"]
@@ -95,6 +100,37 @@ def sweep_paths() -> dict[str, bool]:
             path = CONVERTER.sub(lambda _match, filled=filled: quote(next(filled), safe=""), route)
             paths["/" + path] = number == 0
     return {**paths, **dict.fromkeys(ADMIN_PUBLIC_PATHS, True)}
+
+
+def admin_changelist_sweep(user) -> list[str]:
+    """Every changelist `user` may see, with junk in each of its filters' parameters, impossible
+    dates in its date hierarchy, a bad ordering, page and search: the URLs, quoted."""
+    request = RequestFactory().get("/")
+    request.user = user
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_view_or_change_permission(request):
+            continue  # e.g. django-axes' records: superusers only
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        changelist = model_admin.get_changelist_instance(request)
+        queries = [
+            {name: payload}
+            for list_filter in changelist.filter_specs
+            for name in list_filter.expected_parameters()
+            for payload in FILTER_PAYLOADS
+        ]
+        if field := model_admin.date_hierarchy:
+            queries += [
+                {f"{field}__year": HUGE_YEAR},
+                {f"{field}__year": "9999", f"{field}__month": "12"},
+                {f"{field}__year": "2014", f"{field}__month": HUGE_YEAR},
+                {f"{field}__year": "2014", f"{field}__month": "2", f"{field}__day": "31"},
+                {f"{field}__year": "\x00"},
+            ]
+        queries += [{"o": "999.-x.junk"}, {"o": "\x00"}, {"p": "999999"}, {"p": "\x00"}]
+        queries += [{"q": payload} for payload in ("\x00", LONG)]
+        urls += [f"{url}?{urlencode(query)}" for query in queries]
+    return urls
 
 
 def query_string(values: dict[str, str]) -> str:

@@ -3,6 +3,7 @@
 The type is read from the content: the name and content type the browser sends are ignored.
 """
 
+import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -14,16 +15,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import reverse
+from pypdf import PdfReader, PdfWriter
 
 from forces.models import ActionPlan
+from oversight import uploads
 from oversight.models import MeetingPaper
 from oversight.uploads import (
+    LOCKED_PDF_MESSAGE,
     TOO_BIG_MESSAGE,
     TOO_BIG_UNZIPPED_MESSAGE,
     WRONG_TYPE_MESSAGE,
     document_type,
 )
-from tests.documents import MINIMAL_PDF, ODT_MIMETYPE, PNG, docx, odt, zipped
+from tests.documents import MINIMAL_PDF, ODT_MIMETYPE, PNG, docx, odt, pdf, zipped
 from tests.forces.factories import ActionPlanFactory, ForceFactory
 from tests.oversight.factories import MeetingFactory
 
@@ -95,10 +99,11 @@ def _document_errors(response) -> list[str]:
     [
         # The sender's name and content type are ignored, and so is anything in the name.
         (MINIMAL_PDF, "../../Gwent plan FINAL.html", "text/html", "pdf"),
+        (pdf(pages=12), "plan.pdf", "application/pdf", "pdf"),
         (docx(), "plan.pdf", "application/pdf", "docx"),
         (odt(), "plan", "application/octet-stream", "odt"),
     ],
-    ids=["pdf", "docx", "odt"],
+    ids=["pdf", "pdf-12-pages", "docx", "odt"],
 )
 def test_a_real_document_is_stored_under_a_name_made_from_its_type(
     secretariat_client, media_root, form, content, name, content_type, extension
@@ -125,6 +130,15 @@ def test_a_picture_named_as_a_pdf_is_refused(secretariat_client, media_root, for
     [
         pytest.param(b"<html><script>alert(1)</script></html>", id="html"),
         pytest.param(b" %PDF-1.4 not at the very start", id="pdf-header-late"),
+        pytest.param(
+            b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n",
+            id="pdf-header-then-html",
+        ),
+        pytest.param(b"%PDF-1.4\n" + b"<p>junk</p>" * 10_000, id="pdf-header-then-much-html"),
+        pytest.param(pdf(pages=0), id="pdf-without-pages"),
+        pytest.param(pdf()[:-60], id="pdf-truncated"),
+        pytest.param(pdf().replace(b"/Type/Pages", b"/Type/Junks"), id="pdf-broken-page-tree"),
+        pytest.param(MINIMAL_PDF.replace(b"xref", b"XREF"), id="pdf-without-xref"),
         pytest.param(b"PK\x03\x04 not really a zip at all", id="broken-zip"),
         pytest.param(zipped({"xl/workbook.xml": b"<workbook/>"}), id="other-zip"),
         pytest.param(docx().replace(b"word/document.xml", b"word/documenx.xml"), id="no-body"),
@@ -172,8 +186,16 @@ def test_a_zip_bomb_is_refused_without_unzipping_it(secretariat_client, make_bom
     assert _document_errors(response) == [TOO_BIG_UNZIPPED_MESSAGE]
 
 
+def pdf_of_size(size: int) -> bytes:
+    """A well-formed PDF of exactly `size` bytes."""
+    padding = size - len(pdf())
+    while len(content := pdf(padding=padding)) != size:
+        padding += size - len(content)
+    return content
+
+
 def test_a_file_over_20mb_is_refused(secretariat_client):
-    too_big = MINIMAL_PDF + bytes(20 * MB)
+    too_big = pdf_of_size(20 * MB + 1)
 
     response = _upload(secretariat_client, PAPER_FORM, too_big, "paper.pdf", "application/pdf")
 
@@ -181,11 +203,51 @@ def test_a_file_over_20mb_is_refused(secretariat_client):
 
 
 def test_a_file_of_exactly_20mb_is_accepted(secretariat_client):
-    content = MINIMAL_PDF + bytes(20 * MB - len(MINIMAL_PDF))
+    content = pdf_of_size(20 * MB)
 
     response = _upload(secretariat_client, PAPER_FORM, content, "paper.pdf", "application/pdf")
 
     assert response.status_code == 302
+
+
+def test_a_pdf_that_needs_a_password_to_open_is_refused(secretariat_client):
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    locked = io.BytesIO()
+    writer.write(locked)
+
+    response = _upload(
+        secretariat_client, PLAN_FORM, locked.getvalue(), "plan.pdf", "application/pdf"
+    )
+
+    assert _document_errors(response) == [LOCKED_PDF_MESSAGE]
+
+
+def test_a_pdf_is_parsed_once_per_upload_however_large(secretariat_client, monkeypatch):
+    parsed = []
+
+    def counting_reader(stream, **kwargs):
+        parsed.append(kwargs)
+        return PdfReader(stream, **kwargs)
+
+    monkeypatch.setattr(uploads, "PdfReader", counting_reader)
+    response = _upload(
+        secretariat_client, PAPER_FORM, pdf_of_size(20 * MB), "paper.pdf", "application/pdf"
+    )
+
+    assert response.status_code == 302
+    assert parsed == [{"strict": True}]
+
+
+def test_the_refusal_is_shown_on_the_form_with_its_message(secretariat_client):
+    response = _upload(
+        secretariat_client, PLAN_FORM, b"%PDF-1.7\n<html></html>", "plan.pdf", "application/pdf"
+    )
+
+    page = response.content.decode()
+    assert WRONG_TYPE_MESSAGE in page
+    assert "errornote" in page
 
 
 def test_changing_a_plan_keeps_its_document_without_reading_it_again(
