@@ -2,8 +2,16 @@
 # Production image: gunicorn serving the site (gunicorn.conf.py), whitenoise its static files.
 #
 #   docker build -t oversight .
-#   docker run --rm --env-file compose.env oversight python manage.py migrate --no-input  # release
-#   docker run --env-file compose.env -p 8000:8000 oversight                               # serve
+#   docker run --rm --env-file compose.env --env-file compose.migrate.env oversight \
+#     python manage.py migrate --no-input                                   # release, as the owner
+#   docker run --env-file compose.env --network backend oversight          # serve, behind nginx
+#
+# Never publish its port to clients directly: gunicorn's sync workers read requests
+# themselves, and a handful of clients sending their headers slowly hold every worker (issue 8,
+# benchmarks/slow_clients.sh). Put a buffering proxy in front that reads whole requests
+# first: nginx with deploy/nginx-site.conf (the `proxy` service of compose.yaml), or a load
+# balancer that does the same. DATABASE_URL names the application's database role, which owns
+# nothing (scripts/db_app_role.sh); migrations run as the owner of the tables.
 #
 # Migrations are a separate release step, run once before the new version takes traffic, never
 # part of CMD (several containers starting at once would race). See docs/operations.md.
