@@ -39,9 +39,11 @@ $PYTHON manage.py migrate --no-input -v0
 $PYTHON manage.py load_hmic_2014 >/dev/null
 $PYTHON manage.py collectstatic --no-input -v0
 
-# gunicorn's defaults but for the workers (as before nginx came in front: comparable figures).
+# gunicorn reads ./gunicorn.conf.py by itself; the command line sets the workers and leaves out
+# the access log (a line per request would be measured too).
 serve() {
-  $PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$1" --workers "$WORKERS" --log-level warning &
+  $PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$1" --workers "$WORKERS" --log-level warning \
+    --access-logfile /dev/null &
   gunicorn_pid=$!
 }
 if [ "$FRONT" = nginx ]; then
