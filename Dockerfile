@@ -2,9 +2,18 @@
 # Production image: gunicorn serving the site (gunicorn.conf.py), whitenoise its static files.
 #
 #   docker build -t oversight .
-#   docker run --rm --env-file compose.env oversight python manage.py migrate --no-input  # release
-#   docker run --env-file compose.env -p 8000:8000 oversight                               # serve
-#   docker run --env-file compose.env oversight python manage.py db_worker --no-reload    # send mail
+#   docker run --rm --env-file compose.env --env-file compose.migrate.env oversight \
+#     python manage.py migrate --no-input                                   # release, as the owner
+#   docker run --env-file compose.env --network backend oversight          # serve, behind nginx
+#   docker run --env-file compose.env --network backend oversight \
+#     python manage.py db_worker --queue-name '*' --no-reload               # send mail
+#
+# Never publish its port to clients directly: gunicorn's sync workers read requests
+# themselves, and a handful of clients sending their headers slowly hold every worker (issue 8,
+# benchmarks/slow_clients.sh). Put a buffering proxy in front that reads whole requests
+# first: nginx with deploy/nginx-site.conf (the `proxy` service of compose.yaml), or a load
+# balancer that does the same. DATABASE_URL names the application's database role, which owns
+# nothing (scripts/db_app_role.sh); migrations run as the owner of the tables.
 #
 # The same image runs the background worker: the site only queues e-mail (password resets and
 # every later message) in the database, and `db_worker` sends it. Run at least one next to the

@@ -57,6 +57,7 @@ check: install ## Missing migrations, Django's system checks, and the deployment
 	  DATABASE_URL=postgres://oversight@db.example.internal:5432/oversight \
 	  CSRF_TRUSTED_ORIGINS=https://oversight.example.gov.uk \
 	  EMAIL_URL=smtp+tls://oversight:placeholder@smtp.example.gov.uk:587 \
+	  DEFAULT_FROM_EMAIL="National Oversight Group <oversight-noreply@homeoffice.gov.uk>" \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lock: install ## Re-resolve requirements*.lock from pyproject.toml

@@ -3,6 +3,10 @@
 Read from the environment, like the Django settings. Options given on the command line win
 over this file (the benchmarks pass `--bind 127.0.0.1:...` to stay on loopback).
 
+The sync workers read each request themselves, so a slow client holds a worker: gunicorn
+always runs behind a buffering proxy (nginx, `deploy/nginx-site.conf`, the `proxy` service of
+compose.yaml), never exposed directly.
+
 | Variable              | Default                           | Meaning                                  |
 | --------------------- | --------------------------------- | ---------------------------------------- |
 | `PORT`                | `8000`                            | Port to listen on, on every interface.   |
@@ -10,6 +14,7 @@ over this file (the benchmarks pass `--bind 127.0.0.1:...` to stay on loopback).
 | `GUNICORN_THREADS`    | `1`                               | Threads per worker (more: gthread).      |
 | `FORWARDED_ALLOW_IPS` | `127.0.0.1,::1`                   | Proxies trusted for X-Forwarded-Proto.   |
 | `GUNICORN_MAX_REQUESTS` | `1000`                          | Requests before a worker is replaced.    |
+| `GUNICORN_LOG_LEVEL`  | `info`                            | gunicorn's own log level.                |
 """
 
 import math
@@ -43,6 +48,18 @@ timeout = 30
 graceful_timeout = 30
 # Seconds a keep-alive connection may idle (threaded workers; the sync worker closes each one).
 keepalive = 5
+
+# Access log on standard output, gunicorn's own messages on standard error: the platform
+# collects both. The address is the proxy's, so the client's (X-Forwarded-For) follows it.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Workers prove they are alive by touching a file; in /dev/shm (memory) that never waits on a
+# slow or full container disk, which would get healthy workers killed as stuck.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes, and at once unlinks, a private file)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
 # Replace each worker after 1,000 to 1,500 requests, so slow leaks never build up. The wide
 # jitter keeps workers, which share the load evenly, from all restarting at the same moment.

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Sustained load on the published December 2014 update, served as in production: gunicorn with
-# gunicorn.conf.py, DEBUG off, on loopback. Targets: no errors at all (non-2xx responses or
-# socket errors) and a 99th-percentile latency under 1 s. Exits non-zero if either is missed.
+# Sustained load on the published December 2014 update, served as in production: nginx with
+# deploy/nginx-site.conf in front of gunicorn with gunicorn.conf.py, DEBUG off, on loopback
+# (FRONT=gunicorn asks gunicorn directly, as before nginx). Targets: no errors at all (non-2xx
+# responses or socket errors) and a 99th-percentile latency under 1 s. Exits non-zero if either
+# is missed.
 #
 #   benchmarks/load_published.sh                   # 50 connections for 60 s, temporary SQLite
 #   DURATION=20 DATABASE_URL=postgres://postgres@127.0.0.1:5432/oversight_ops_load benchmarks/load_published.sh
 #
-# WEB_CONCURRENCY sets the workers (default: gunicorn.conf.py's, 2 x CPUs + 1). Needs wrk
-# (apt-get install wrk). Writes only to a temporary folder; stops its server.
+# WEB_CONCURRENCY sets the workers (default: gunicorn.conf.py's, 2 x CPUs + 1). Needs wrk and
+# nginx (benchmarks/ensure_tools.sh installs them as root). Writes only to a temporary folder;
+# stops its servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,14 +18,17 @@ DURATION=${DURATION:-60}
 CONNECTIONS=${CONNECTIONS:-50}
 PORT=${PORT:-8798}
 P99_LIMIT_MS=${P99_LIMIT_MS:-1000}
+APP_PORT=${APP_PORT:-8788}
+FRONT=${FRONT:-nginx}
 PYTHON=${PYTHON:-.venv/bin/python}
 URL="http://127.0.0.1:$PORT/updates/2014-12/"
-command -v wrk >/dev/null || { echo "Needs wrk: apt-get install wrk" >&2; exit 1; }
+if [ "$FRONT" = nginx ]; then benchmarks/ensure_tools.sh wrk nginx; else benchmarks/ensure_tools.sh wrk; fi
 
 work=$(mktemp -d)
-server_pid=""
+# shellcheck source=benchmarks/stack.sh
+. benchmarks/stack.sh
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; fi
+  stop_stack
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -39,15 +45,20 @@ $PYTHON manage.py load_hmic_2014 >/dev/null
 $PYTHON manage.py collectstatic --no-input -v0
 
 # The command line wins over gunicorn.conf.py: loopback only, and no access log of every hit.
-$PYTHON -m gunicorn oversight.wsgi -c gunicorn.conf.py --bind "127.0.0.1:$PORT" \
-  --access-logfile /dev/null --log-level warning &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$URL" -o "$work/page.html" && break; sleep 0.2; done
-# The container's HEALTHCHECK, against the same server.
-PORT=$PORT $PYTHON scripts/healthcheck.py
+if [ "$FRONT" = nginx ]; then
+  start_gunicorn "$APP_PORT"
+  start_front "$PORT" "$APP_PORT"
+  gunicorn_port=$APP_PORT
+else
+  start_gunicorn "$PORT"
+  gunicorn_port=$PORT
+fi
+wait_for "$URL" "$work/page.html"
+# The container's HEALTHCHECK, against gunicorn, as inside the container.
+PORT=$gunicorn_port $PYTHON scripts/healthcheck.py
 
 workers=$($PYTHON -c "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])")
-echo "Page: $(wc -c < "$work/page.html") bytes; ${WEB_CONCURRENCY:-$workers} workers;" \
+echo "Page: $(wc -c < "$work/page.html") bytes; front: $FRONT; ${WEB_CONCURRENCY:-$workers} workers;" \
   "$CONNECTIONS connections for ${DURATION}s; database: ${DATABASE_URL%%:*}" >&2
 wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s --latency "$URL" \
   | tee "$work/wrk.txt" >&2

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Requests per second of the published December 2014 update against a static file of the
-# same size, both served by gunicorn (whitenoise for the static file) on loopback.
+# same size, both served by gunicorn (whitenoise for the static file) on loopback, through
+# nginx as deployed (deploy/nginx-site.conf; FRONT=gunicorn to ask gunicorn directly).
 # Target: the page manages at least 0.7 of the static file's rate.
 #
 #   benchmarks/published_page.sh            # 20 s a run, 16 connections, 2 workers
 #   DURATION=60 CONNECTIONS=50 WORKERS=3 DATABASE_URL=postgres://... benchmarks/published_page.sh
 #
-# Needs wrk (apt-get install wrk). Writes only to a temporary folder; stops its server.
+# Needs wrk and nginx (benchmarks/ensure_tools.sh installs them as root). Writes only to a
+# temporary folder; stops its servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,13 +16,16 @@ DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 WORKERS=${WORKERS:-2}
 PORT=${PORT:-8799}
+APP_PORT=${APP_PORT:-8789}
+FRONT=${FRONT:-nginx}
 PYTHON=${PYTHON:-.venv/bin/python}
-command -v wrk >/dev/null || { echo "Needs wrk: apt-get install wrk" >&2; exit 1; }
+if [ "$FRONT" = nginx ]; then benchmarks/ensure_tools.sh wrk nginx; else benchmarks/ensure_tools.sh wrk; fi
 
 work=$(mktemp -d)
-server_pid=""
+# shellcheck source=benchmarks/stack.sh
+. benchmarks/stack.sh
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  stop_stack
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,16 +39,26 @@ $PYTHON manage.py migrate --no-input -v0
 $PYTHON manage.py load_hmic_2014 >/dev/null
 $PYTHON manage.py collectstatic --no-input -v0
 
-$PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --log-level warning &
-server_pid=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/updates/2014-12/" -o "$work/page.html" && break; sleep 0.2; done
+# gunicorn reads ./gunicorn.conf.py by itself; the command line sets the workers and leaves out
+# the access log (a line per request would be measured too).
+serve() {
+  $PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$1" --workers "$WORKERS" --log-level warning \
+    --access-logfile /dev/null &
+  gunicorn_pid=$!
+}
+if [ "$FRONT" = nginx ]; then
+  serve "$APP_PORT"
+  start_front "$PORT" "$APP_PORT"
+else
+  serve "$PORT"
+fi
+wait_for "http://127.0.0.1:$PORT/updates/2014-12/" "$work/page.html"
 
 # A static file of exactly the page's size, which whitenoise finds when the server starts.
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+kill "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true
 cp "$work/page.html" "$work/static/same-size-as-edition.html"
-$PYTHON -m gunicorn oversight.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --log-level warning &
-server_pid=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/static/same-size-as-edition.html" -o /dev/null && break; sleep 0.2; done
+if [ "$FRONT" = nginx ]; then serve "$APP_PORT"; else serve "$PORT"; fi
+wait_for "http://127.0.0.1:$PORT/static/same-size-as-edition.html"
 
 rate() {
   wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --latency "$1" \
@@ -52,7 +67,7 @@ rate() {
   awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
 }
 
-echo "Page: $(wc -c < "$work/page.html") bytes; $WORKERS workers, $CONNECTIONS connections, ${DURATION}s each" >&2
+echo "Page: $(wc -c < "$work/page.html") bytes; front: $FRONT; $WORKERS workers, $CONNECTIONS connections, ${DURATION}s each" >&2
 page_rate=$(rate "http://127.0.0.1:$PORT/updates/2014-12/")
 static_rate=$(rate "http://127.0.0.1:$PORT/static/same-size-as-edition.html")
 ratio=$(awk -v p="$page_rate" -v s="$static_rate" 'BEGIN {printf "%.2f", p / s}')

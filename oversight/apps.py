@@ -9,5 +9,5 @@ class OversightConfig(AppConfig):
     verbose_name = "Oversight group"
 
     def ready(self) -> None:
-        # Connects the authentication event logging and registers the email deploy check.
-        from oversight import accounts  # noqa: F401
+        # Connects the authentication event logging and registers the email deploy checks.
+        from oversight import accounts, checks  # noqa: F401

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("recommendations", "0001_initial"),
         ("forces", "0005_plan_review"),
-        ("reports", "0004_publish_permission"),
+        ("reports", "0005_publish_permission"),
     ]
 
     operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]

@@ -200,6 +200,7 @@ def test_deploy_checks_pass_with_production_environment(tmp_path):
             "BEHIND_TLS_PROXY": "true",
             "CSRF_TRUSTED_ORIGINS": "https://oversight.example.gov.uk",
             "EMAIL_URL": "smtp+tls://oversight:not-a-real-password@smtp.example.gov.uk:587",
+            "DEFAULT_FROM_EMAIL": "National Oversight Group <oversight-noreply@homeoffice.gov.uk>",
         },
         capture_output=True,
         text=True,

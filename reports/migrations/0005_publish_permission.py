@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_publication_immutable'),
+        ('reports', '0004_publication_no_truncate'),
     ]
 
     operations = [
