@@ -24,23 +24,9 @@ PYTHON=${PYTHON:-.venv/bin/python}
 URL="http://127.0.0.1:$PORT/updates/2014-12/"
 if [ "$FRONT" = nginx ]; then benchmarks/ensure_tools.sh wrk nginx; else benchmarks/ensure_tools.sh wrk; fi
 
-work=$(mktemp -d)
 # shellcheck source=benchmarks/stack.sh
 . benchmarks/stack.sh
-cleanup() {
-  stop_stack
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Production settings, except that there is no TLS on loopback to redirect to.
-export DEBUG=false SECRET_KEY=benchmark-only-secret ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
-export SECURE_SSL_REDIRECT=false
-export ENV_FILE="$work/none.env" STATIC_ROOT="$work/static"
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$work/load.sqlite3}
-touch "$ENV_FILE"
-
-$PYTHON manage.py migrate --no-input -v0
+stack_prepare load
 $PYTHON manage.py load_hmic_2014 >/dev/null
 $PYTHON manage.py collectstatic --no-input -v0
 

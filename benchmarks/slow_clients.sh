@@ -22,23 +22,9 @@ APP_PORT=${APP_PORT:-8786}
 PYTHON=${PYTHON:-.venv/bin/python}
 [ "$FRONT" = nginx ] && benchmarks/ensure_tools.sh nginx
 
-work=$(mktemp -d)
 # shellcheck source=benchmarks/stack.sh
 . benchmarks/stack.sh
-cleanup() {
-  stop_stack
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Production settings, except that there is no TLS on loopback to redirect to.
-export DEBUG=false SECRET_KEY=benchmark-only-secret ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
-export SECURE_SSL_REDIRECT=false
-export ENV_FILE="$work/none.env" STATIC_ROOT="$work/static"
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$work/slow.sqlite3}
-touch "$ENV_FILE"
-
-$PYTHON manage.py migrate --no-input -v0
+stack_prepare slow
 $PYTHON manage.py collectstatic --no-input -v0
 
 if [ "$FRONT" = nginx ]; then

@@ -1,11 +1,25 @@
 # Sourced by the benchmarks: the service's stack on loopback, as compose.yaml deploys it.
+#   stack_prepare DB_NAME                       a temporary folder (`work`, removed on EXIT),
+#                                               production settings but TLS, a fresh database
 #   start_gunicorn PORT [gunicorn options...]   gunicorn.conf.py, bound to 127.0.0.1:PORT
 #   start_front FRONT_PORT APP_PORT             nginx with deploy/nginx-site.conf in front of it
 #   stop_stack                                  stops both (the scripts call it on EXIT)
-# Expects `work` (a temporary folder the script removes) and PYTHON to be set.
+# Expects PYTHON to be set.
 
 gunicorn_pid=""
 nginx_pid=""
+
+stack_prepare() {
+  work=$(mktemp -d)
+  trap 'stop_stack; rm -rf "$work"' EXIT
+  # Production settings, except that there is no TLS on loopback to redirect to.
+  export DEBUG=false SECURE_SSL_REDIRECT=false SECRET_KEY=benchmark-only-secret
+  export ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-WARNING}
+  export ENV_FILE="$work/none.env" STATIC_ROOT="$work/static"
+  export DATABASE_URL=${DATABASE_URL:-sqlite:///$work/$1.sqlite3}
+  touch "$ENV_FILE"
+  $PYTHON manage.py migrate --no-input -v0
+}
 
 start_gunicorn() {
   local port=$1

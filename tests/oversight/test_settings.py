@@ -1,41 +1,25 @@
 """Settings are read from the environment; production refuses to start without a secret."""
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.oversight.fresh_process import settings_in_a_fresh_process
+
 PRINT_SETTINGS = (
-    "import django; django.setup(); from django.conf import settings; "
+    "from django.conf import settings; "
     "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS)"
 )
 
 
 def start_django(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter, with only the given variables set."""
-    empty_env_file = tmp_path / "empty.env"
-    empty_env_file.write_text("")
-    clean = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}
-    }
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=PROJECT_ROOT,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "oversight.settings",
-            "ENV_FILE": str(empty_env_file),
-            **environment,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    return settings_in_a_fresh_process(
+        tmp_path,
+        PRINT_SETTINGS,
+        {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"},
+        **environment,
     )
 
 

@@ -19,9 +19,9 @@ from django_tasks_db.models import DBTaskResult
 
 from oversight import accounts, mail, tasks
 from oversight.models import OutgoingEmail, TaskWorker
+from tests.oversight.fresh_process import PROJECT_ROOT, settings_in_a_fresh_process
 from tests.oversight.smtp import smtp_server
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 IMMEDIATE_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 
@@ -32,31 +32,11 @@ IMMEDIATE_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 def tasks_backend_in_a_fresh_process(
     tmp_path: Path, **environment: str
 ) -> subprocess.CompletedProcess:
-    empty_env_file = tmp_path / "empty.env"
-    empty_env_file.write_text("")
-    clean = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"SECRET_KEY", "DEBUG", "TASKS_BACKEND"}
-    }
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.TASKS['default']['BACKEND'])",
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "oversight.settings",
-            "ENV_FILE": str(empty_env_file),
-            **environment,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    return settings_in_a_fresh_process(
+        tmp_path,
+        "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])",
+        {"SECRET_KEY", "DEBUG", "TASKS_BACKEND"},
+        **environment,
     )
 
 
