@@ -84,7 +84,8 @@ WRITTEN_ROLES = tuple(role for role in ROLES if role != "left group")
 GET, POST = "GET", "POST"
 CONFIRM_DELETE = {"post": "yes"}  # what the admin's "Yes, I'm sure" button sends
 RESET_EMAIL = {"email": "nobody@example.org"}
-SAVE_REVIEW = {"action": "save", "comments": "No date for training call handlers."}
+SAVE_REVIEW = {"action": "save", "version": 0, "gaps": "No date for training call handlers."}
+REOPEN_REVIEW = {"reason": "Please rate Risk Assessment again."}
 
 
 class Redirect(NamedTuple):
@@ -377,6 +378,15 @@ ROWS = [
     row(GET,  "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(POST, "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/planreview/{draft_review}/",                       LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # Issue 9, the review: the plan's own address, and reopening a submitted review. A draft
+    # is not in the secretariat's list, so it cannot be reopened (404).
+    row(GET,  "/forces/plans/{reviewed_plan}/",                                 SIGN_IN, REVIEW, REVIEW, SIGN_IN, REVIEW, REVIEW),
+    row(POST, "/forces/plans/{reviewed_plan}/",                                 405,   405,   405,   405,   405,   405),
+    row(GET,  "/admin/forces/planreview/{submitted_review}/reopen/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planreview/{submitted_review}/reopen/",            LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=REOPEN_REVIEW),
+    row(GET,  "/admin/forces/planreview/{draft_review}/reopen/",                LOGIN, LOGIN, LOGIN, LOGIN, 404,    404),
+    row(POST, "/admin/forces/planreview/{draft_review}/reopen/",                LOGIN, LOGIN, LOGIN, LOGIN, 404,    404, data=REOPEN_REVIEW),
 
     # ---- Read-only records (written by the publishing service or a data load): anyone on the
     # admin may read them, nobody may add, change or delete them, not even a superuser ----
