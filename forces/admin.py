@@ -221,3 +221,34 @@ class PlanReviewAdmin(ReadOnlyAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/forces/planreview/reopen.html", context)
+
+
+@admin.register(AreaRating)
+class AreaRatingAdmin(ReadOnlyAdmin):
+    """Area ratings of submitted reviews, read-only, to filter by area and rating. A draft's
+    ratings are its author's alone (`can_read_review`), so they never show here."""
+
+    list_display = ("area", "rating", "review")
+    list_select_related = ("area", "review__plan__force", "review__reviewer")
+    list_filter = ("area", "rating")
+    search_fields = ("review__plan__force__name", "review__reviewer__username")
+    fields = ("review", "area", "rating", "comment")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AreaRating]:
+        return super().get_queryset(request).filter(review__status=PlanReview.Status.SUBMITTED)
+
+    def has_view_permission(self, request: HttpRequest, obj: AreaRating | None = None) -> bool:
+        return super().has_view_permission(request, obj) and (
+            obj is None or can_read_review(request.user, obj.review)
+        )
+
+
+@admin.register(ReviewReopening)
+class ReviewReopeningAdmin(ReadOnlyAdmin):
+    """Who reopened which review, when and why: a record, written by `plan_review_reopen`."""
+
+    list_display = ("review", "reopened_by", "reopened_at")
+    list_select_related = ("review__plan__force", "review__reviewer", "reopened_by")
+    search_fields = ("review__plan__force__name", "review__reviewer__username")
+    date_hierarchy = "reopened_at"
+    fields = ("review", "reopened_by", "reopened_at", "reason")

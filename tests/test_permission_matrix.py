@@ -50,6 +50,7 @@ from tests.forces.factories import (
     ForceFactory,
     PlanActionFactory,
     PlanReviewFactory,
+    ReviewReopeningFactory,
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
@@ -387,6 +388,25 @@ ROWS = [
     row(POST, "/admin/forces/planreview/{submitted_review}/reopen/",            LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=REOPEN_REVIEW),
     row(GET,  "/admin/forces/planreview/{draft_review}/reopen/",                LOGIN, LOGIN, LOGIN, LOGIN, 404,    404),
     row(POST, "/admin/forces/planreview/{draft_review}/reopen/",                LOGIN, LOGIN, LOGIN, LOGIN, 404,    404, data=REOPEN_REVIEW),
+    # Area ratings and reopenings: read-only records of submitted reviews.
+    row(GET,  "/admin/forces/arearating/",                                                  LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/arearating/add/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/arearating/add/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/arearating/{area_rating}/history/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/arearating/{area_rating}/delete/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/arearating/{area_rating}/delete/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403, 403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/arearating/{area_rating}/change/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/forces/arearating/{area_rating}/change/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/arearating/{area_rating}/",                                    LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/forces/reviewreopening/",                                             LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/reviewreopening/add/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/reviewreopening/add/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/history/",                         LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/delete/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/reviewreopening/{reopening}/delete/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403, 403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/change/",                          LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/forces/reviewreopening/{reopening}/change/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/",                                 LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
 
     # ---- Read-only records (written by the publishing service or a data load): anyone on the
     # admin may read them, nobody may add, change or delete them, not even a superuser ----
@@ -552,6 +572,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "reviewed_plan": submitted_review.plan_id,
             "submitted_review": submitted_review.pk,
             "draft_review": draft_review.pk,
+            "area_rating": submitted_review.area_ratings.first().pk,
+            "reopening": ReviewReopeningFactory(
+                review=submitted_review, reopened_by=secretariat
+            ).pk,
             "draft": draft.pk,
             "draft_bullet": draft.bullets.first().pk,
             "published": published.pk,

@@ -99,3 +99,12 @@ class SubmittedPlanReviewFactory(PlanReviewFactory):
             AreaRatingFactory(
                 review=review, area=area, rating=ratings.get(area, models.PlanReview.Rating.PARTLY)
             )
+
+
+class ReviewReopeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ReviewReopening
+
+    review = factory.SubFactory(SubmittedPlanReviewFactory)
+    reopened_by = factory.SubFactory("tests.oversight.factories.StaffUserFactory")
+    reason = "Please rate Risk Assessment again."

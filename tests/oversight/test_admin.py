@@ -13,14 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forces.models import ActionPlan, Force, PlanAction, PlanReview
+from forces.models import ActionPlan, AreaRating, Force, PlanAction, PlanReview, ReviewReopening
 from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from tests.forces.factories import (
     ActionPlanFactory,
+    AreaRatingFactory,
     ForceFactory,
     PlanActionFactory,
+    ReviewReopeningFactory,
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
@@ -49,7 +51,14 @@ REGISTERED = sorted(
 )
 # Written only by a data load, the publishing service or (reviews) group members on their own
 # pages: never added or changed in the admin.
-READ_ONLY = {LoadedRecord, Publication, PublicationPdf, PlanReview}
+READ_ONLY = {
+    LoadedRecord,
+    Publication,
+    PublicationPdf,
+    PlanReview,
+    AreaRating,
+    ReviewReopening,
+}
 
 
 class Rows:
@@ -160,6 +169,18 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     # reviews reach the admin (drafts are their authors' own).
     PlanReview: lambda rows, index: SubmittedPlanReviewFactory(
         plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+    ),
+    AreaRating: lambda rows, index: AreaRatingFactory(
+        review=SubmittedPlanReviewFactory(
+            plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+        ),
+        area=AreaFactory(),
+    ),
+    ReviewReopening: lambda rows, index: ReviewReopeningFactory(
+        review=SubmittedPlanReviewFactory(
+            plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+        ),
+        reopened_by=rows.related(index, UserFactory),
     ),
     QuarterlyUpdate: _quarterly_update,
     ProgressUpdate: _bullet,
