@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forces.models import ActionPlan, Force, PlanAction, PlanReview
+from forces.models import ActionPlan, AreaRating, Force, PlanAction, PlanReview, ReviewReopening
 from oversight.models import (
     LoadedRecord,
     Meeting,
@@ -28,8 +28,10 @@ from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from tests.forces.factories import (
     ActionPlanFactory,
+    AreaRatingFactory,
     ForceFactory,
     PlanActionFactory,
+    ReviewReopeningFactory,
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
@@ -66,6 +68,8 @@ READ_ONLY = {
     OutgoingEmail,
     RateLimitBucket,
     TaskWorker,
+    AreaRating,
+    ReviewReopening,
 }
 
 
@@ -177,6 +181,18 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     # reviews reach the admin (drafts are their authors' own).
     PlanReview: lambda rows, index: SubmittedPlanReviewFactory(
         plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+    ),
+    AreaRating: lambda rows, index: AreaRatingFactory(
+        review=SubmittedPlanReviewFactory(
+            plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+        ),
+        area=AreaFactory(),
+    ),
+    ReviewReopening: lambda rows, index: ReviewReopeningFactory(
+        review=SubmittedPlanReviewFactory(
+            plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+        ),
+        reopened_by=rows.related(index, UserFactory),
     ),
     QuarterlyUpdate: _quarterly_update,
     ProgressUpdate: _bullet,
