@@ -7,6 +7,7 @@ import json
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core import signing
@@ -207,16 +208,14 @@ class StaleFormGuard:
             if opened_rows.get(key) != now["rows"].get(key)
         )
         for key in changed_rows:
-            label = key.split(":")[0].split(".")[1]
-            noun_row = f"its {label} rows"
+            rows_model = apps.get_model(key.split(":")[0])
+            noun_row = f"its {rows_model._meta.verbose_name_plural}"
             if noun_row not in changed:
                 changed.append(noun_row)
         who = self._changed_by(obj, changed_rows, opened_at)
         return STALE_MESSAGE.format(who=who, noun=noun, what="changed: " + ", ".join(changed))
 
     def _changed_by(self, obj: Model, rows: list[str], since: datetime.datetime | None) -> str:
-        from django.apps import apps
-
         names: list[str] = []
         sources = [(type(obj), [obj.pk])]
         for key in rows:
