@@ -4,6 +4,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
+from forces.resources import ActionPlanImportExport
 from forces.services import action_plan_add_version
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import can_read_review
@@ -58,7 +59,7 @@ class PlanActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(ModelAdmin):
+class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("force__name", "version")
     formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}

@@ -302,3 +302,7 @@ AXES_USERNAME_CALLABLE = "oversight.accounts.login_username"
 AXES_DISABLE_ACCESS_LOG = True
 # Axes notes every sign-in at INFO; our own event lines say the same in one line each.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# Importing plan versions (forces/resources.py) needs the add permission, exporting the view one.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
