@@ -112,3 +112,29 @@ def test_a_meeting_records_agenda_decisions_and_actions(secretariat_client) -> N
     assert meeting.decisions == "Agreed the Terms of Reference"
     assert list(meeting.attendees.all()) == [member]
     assert meeting.actions.get().owner == member
+
+
+def test_the_actions_list_costs_the_same_for_10_and_100_rows(secretariat_client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:oversight_meetingaction_changelist")
+    organisation = OrganisationFactory()
+    for index in range(10):
+        MeetingActionFactory(
+            owner_member=None if index % 2 else MemberFactory(),
+            owner_organisation=organisation if index % 2 else None,
+        )
+    secretariat_client.get(url)
+    with CaptureQueriesContext(connection) as ten:
+        assert secretariat_client.get(url, {"action_status": "open"}).status_code == 200
+    for index in range(90):
+        MeetingActionFactory(
+            owner_member=None if index % 2 else MemberFactory(),
+            owner_organisation=organisation if index % 2 else None,
+        )
+    with CaptureQueriesContext(connection) as hundred:
+        response = secretariat_client.get(url, {"action_status": "open"})
+
+    assert response.context["cl"].result_count == 100
+    assert len(hundred) == len(ten)
