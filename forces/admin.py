@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from forces.forms import ReviewReopenForm
 from forces.models import ActionPlan, AreaRating, Force, PlanAction, PlanReview, ReviewReopening
+from forces.resources import ActionPlanImportExport
 from forces.services import action_plan_add_version, plan_review_reopen
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import can_read_review, can_reopen_review
@@ -64,7 +65,7 @@ class PlanActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(ModelAdmin):
+class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("force__name", "version")
     formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}

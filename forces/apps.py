@@ -7,3 +7,12 @@ class ForcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "forces"
     verbose_name = "Police forces"
+
+    def ready(self) -> None:
+        # History (values before and after, revert) of forces and plan versions: issue 10.
+        from simple_history import register
+
+        from forces.models import ActionPlan, Force
+
+        register(Force)
+        register(ActionPlan)

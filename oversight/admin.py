@@ -5,7 +5,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
-from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
+from oversight.models import (
+    LoadedRecord,
+    Meeting,
+    MeetingAction,
+    MeetingPaper,
+    Member,
+    Organisation,
+)
 from oversight.uploads import DocumentDownloadInput
 
 
@@ -79,6 +86,13 @@ class MeetingPaperInline(admin.TabularInline):
     extra = 0
 
 
+class MeetingActionInline(admin.TabularInline):
+    model = MeetingAction
+    fields = ("what", "owner_member", "owner_organisation", "due_on", "done", "done_on")
+    autocomplete_fields = ("owner_member", "owner_organisation")
+    extra = 0
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
@@ -88,8 +102,8 @@ class MeetingAdmin(ModelAdmin):
     date_hierarchy = "date"
     search_fields = ("focus",)
     autocomplete_fields = ("attendees",)
-    fields = ("date", "date_precision", "status", "focus", "attendees")
-    inlines = (MeetingPaperInline,)
+    fields = ("date", "date_precision", "status", "focus", "attendees", "agenda", "decisions")
+    inlines = (MeetingActionInline, MeetingPaperInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         # distinct: the two joins would otherwise multiply each other's counts.
@@ -173,3 +187,47 @@ class TaskWorkerAdmin(ReadOnlyAdmin):
     list_display = ("worker_id", "started_at", "last_seen_at")
     fields = ("worker_id", "started_at", "last_seen_at")
     readonly_fields = fields
+
+
+class ActionStatusFilter(admin.SimpleListFilter):
+    """Open, done, or open and past its due date (the same “today” as the members' pages)."""
+
+    title = "status"
+    parameter_name = "action_status"
+
+    def lookups(self, request, model_admin):
+        return (("open", "Open"), ("overdue", "Overdue"), ("done", "Done"))
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[MeetingAction]
+    ) -> QuerySet[MeetingAction]:
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "overdue":
+            return queryset.overdue(timezone.localdate())
+        if self.value() == "done":
+            return queryset.filter(done=True)
+        return queryset
+
+
+@admin.register(MeetingAction)
+class MeetingActionAdmin(ModelAdmin):
+    list_display = ("what_short", "meeting", "owner", "due_on", "done", "overdue")
+    list_filter = (ActionStatusFilter, "owner_member", "owner_organisation")
+    list_select_related = ("meeting", "owner_member__organisation", "owner_organisation")
+    search_fields = ("what", "owner_member__name", "owner_organisation__name")
+    autocomplete_fields = ("meeting", "owner_member", "owner_organisation")
+    fields = ("meeting", "what", "owner_member", "owner_organisation", "due_on", "done", "done_on")
+    date_hierarchy = "due_on"
+
+    @admin.display(description="what", ordering="what")
+    def what_short(self, action: MeetingAction) -> str:
+        return str(action)
+
+    @admin.display(description="owner")
+    def owner(self, action: MeetingAction) -> str:
+        return str(action.owner or "")
+
+    @admin.display(description="overdue", boolean=True)
+    def overdue(self, action: MeetingAction) -> bool:
+        return action.is_overdue

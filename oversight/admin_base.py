@@ -2,13 +2,23 @@
 written elsewhere."""
 
 import datetime
+import hashlib
+import json
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.db import DataError, router, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, IntegrityError, InternalError, router, transaction
+from django.db.models import Model, ProtectedError, RestrictedError
+from django.forms.models import _get_foreign_key
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from simple_history.admin import SimpleHistoryAdmin
 
 logger = logging.getLogger(__name__)
 
@@ -92,20 +102,277 @@ def _is_a_date_hierarchy_range(field: str, query: QueryDict) -> bool:
     return year < datetime.MAXYEAR
 
 
-class ModelAdmin(BadFilterGuard, admin.ModelAdmin):
-    """The base of every ModelAdmin of this service."""
+FINGERPRINT_FIELD = "_record_fingerprint"
+FINGERPRINT_SALT = "oversight.admin.record-fingerprint"
+STALE_MESSAGE = (
+    "{who} changed this {noun} after you opened it ({what}), so your changes have not been "
+    "saved. What you typed is still in the form below: open the {noun} in a new tab to see the "
+    "saved values, then save again to replace them."
+)
+UNREADABLE_FINGERPRINT_MESSAGE = (
+    "This form could not be checked against the saved {noun}, so your changes have not been "
+    "saved. What you typed is still in the form below: save again to replace the saved values."
+)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _stored_values(obj: Model) -> dict[str, Any]:
+    """A record's values as stored: its columns and its many-to-many choices."""
+    values: dict[str, Any] = {
+        field.attname: field.value_to_string(obj) for field in obj._meta.concrete_fields
+    }
+    for field in obj._meta.many_to_many:
+        values[field.name] = sorted(
+            getattr(obj, field.name).values_list("pk", flat=True).order_by()
+        )
+    return values
+
+
+def has_history(model: type[Model]) -> bool:
+    """Whether django-simple-history records this model's changes (see each app's apps.py)."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+class StaleFormGuard:
+    """A ModelAdmin mixin: optimistic locking on the change form.
+
+    The form carries a signed fingerprint of the record's stored values, and its inlines', as
+    it was opened. A save whose fingerprint no longer matches is refused, naming the fields
+    that changed and who changed them (from the history), and the form is shown again with
+    what was typed; the save that came first survives. The form shown with the refusal carries
+    the new fingerprint, so saving again, deliberately, replaces the saved values.
+    """
+
+    def _fingerprint(self, request: HttpRequest, obj: Model) -> dict[str, Any]:
+        # The object handed around may already hold the submitted values: read it again.
+        stored = type(obj)._base_manager.get(pk=obj.pk)
+        rows: dict[str, str] = {}
+        for inline in self.get_inline_instances(request, stored):
+            try:
+                fk = _get_foreign_key(type(stored), inline.model, fk_name=inline.fk_name)
+            except ValueError:
+                continue
+            for row in inline.model._base_manager.filter(**{fk.name: stored}):
+                rows[f"{inline.model._meta.label_lower}:{row.pk}"] = _digest(_stored_values(row))
+        return {
+            "at": timezone.now().isoformat(),
+            "fields": {name: _digest(value) for name, value in _stored_values(stored).items()},
+            "rows": rows,
+        }
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add=False,
+        change=False,
+        form_url="",
+        obj=None,
+    ) -> HttpResponse:
+        if change and obj is not None and obj.pk is not None:
+            context[FINGERPRINT_FIELD.lstrip("_")] = signing.dumps(
+                self._fingerprint(request, obj), salt=FINGERPRINT_SALT, compress=True
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def stale_form_message(self, request: HttpRequest, obj: Model) -> str | None:
+        """Why the submitted form is stale, or None if the record is as it was opened."""
+        token = request.POST.get(FINGERPRINT_FIELD)
+        if not token:
+            return None
+        noun = str(self.model._meta.verbose_name)
+        try:
+            opened = signing.loads(token, salt=FINGERPRINT_SALT)
+            opened_at = parse_datetime(opened["at"])
+            opened_fields, opened_rows = dict(opened["fields"]), dict(opened["rows"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return UNREADABLE_FINGERPRINT_MESSAGE.format(noun=noun)
+        # Locked, so that nobody saves in between the check and this save.
+        type(obj)._base_manager.select_for_update().filter(pk=obj.pk).exists()
+        now = self._fingerprint(request, obj)
+        if now["fields"] == opened_fields and now["rows"] == opened_rows:
+            return None
+        changed = [
+            str(self.model._meta.get_field(name.removesuffix("_id")).verbose_name)
+            if name.removesuffix("_id") in {f.name for f in self.model._meta.get_fields()}
+            else name
+            for name, digest in now["fields"].items()
+            if opened_fields.get(name) != digest
+        ]
+        changed_rows = sorted(
+            key
+            for key in set(opened_rows) | set(now["rows"])
+            if opened_rows.get(key) != now["rows"].get(key)
+        )
+        for key in changed_rows:
+            rows_model = apps.get_model(key.split(":")[0])
+            noun_row = f"its {rows_model._meta.verbose_name_plural}"
+            if noun_row not in changed:
+                changed.append(noun_row)
+        who = self._changed_by(obj, changed_rows, opened_at)
+        return STALE_MESSAGE.format(who=who, noun=noun, what="changed: " + ", ".join(changed))
+
+    def _changed_by(self, obj: Model, rows: list[str], since: datetime.datetime | None) -> str:
+        names: list[str] = []
+        sources = [(type(obj), [obj.pk])]
+        for key in rows:
+            label, pk = key.rsplit(":", 1)
+            sources.append((apps.get_model(label), [pk]))
+        for model, pks in sources:
+            if not has_history(model) or since is None:
+                continue
+            history = getattr(model, model._meta.simple_history_manager_attribute)
+            for user in (
+                history.filter(**{f"{model._meta.pk.attname}__in": pks}, history_date__gt=since)
+                .exclude(history_user=None)
+                .select_related("history_user")
+                .order_by("history_date")
+            ):
+                name = user.history_user.get_full_name() or user.history_user.get_username()
+                if name not in names:
+                    names.append(name)
+        return " and ".join(names) if names else "Someone else"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if request.method != "POST" or obj is None or obj.pk is None:
+            return form_class
+        if not hasattr(request, "_stale_form_message"):
+            request._stale_form_message = self.stale_form_message(request, obj)
+        message = request._stale_form_message
+        if message is None:
+            return form_class
+
+        class StaleForm(form_class):
+            def clean(self):
+                super().clean()
+                raise ValidationError(message, code="stale")
+
+        StaleForm.__name__ = form_class.__name__
+        return StaleForm
+
+
+class DeletionRefused(Exception):
+    """A delete the database (or Django's collector) refused: what depends on the record."""
+
+
+def _describe_dependents(objs: Any) -> str:
+    objs = list(objs)
+    shown = ", ".join(f"{o._meta.verbose_name} “{o}”" for o in objs[:10])
+    more = f" and {len(objs) - 10} more" if len(objs) > 10 else ""
+    return shown + more
+
+
+class DeleteGuard:
+    """A ModelAdmin mixin: a delete that something depends on is refused with an explanation,
+    from the delete page and from the "delete selected" action alike, never a 500."""
+
+    def _refusal(self, error: Exception) -> DeletionRefused:
+        if isinstance(error, ProtectedError):
+            dependents = error.protected_objects
+        elif isinstance(error, RestrictedError):
+            dependents = error.restricted_objects
+        else:
+            return DeletionRefused(
+                "It could not be deleted: other records depend on it, or it is part of a "
+                "publication, which is never deleted."
+            )
+        return DeletionRefused(
+            f"It could not be deleted, because these depend on it: {_describe_dependents(dependents)}. "
+            "Remove or change those first."
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        try:
+            with transaction.atomic(using=router.db_for_write(type(obj))):
+                super().delete_model(request, obj)
+        except (ProtectedError, RestrictedError, IntegrityError, InternalError) as error:
+            raise self._refusal(error) from error
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        try:
+            with transaction.atomic(using=router.db_for_write(queryset.model)):
+                super().delete_queryset(request, queryset)
+        except (ProtectedError, RestrictedError, IntegrityError, InternalError) as error:
+            raise self._refusal(error) from error
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DeletionRefused as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(request.path)
+
+    def response_action(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        try:
+            # The deletion log lines go with the deletion, or not at all.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().response_action(request, queryset)
+        except DeletionRefused as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's history page (values before and after) and revert, for the models it
+    records; the others keep Django's own history page."""
+
+    @property
+    def object_history_template(self) -> str | None:
+        return SimpleHistoryAdmin.object_history_template if has_history(self.model) else None
+
+    def get_urls(self):
+        if has_history(self.model):
+            return super().get_urls()
+        return admin.ModelAdmin.get_urls(self)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        if has_history(self.model):
+            return super().history_view(request, object_id, extra_context)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ):
+        if not has_history(self.model):
+            raise Http404
+        # simple-history lets whoever may view a record post a revert: only who may change it.
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None:
+                raise Http404
+            if not self.has_change_permission(request, obj):
+                if self.has_view_permission(request, obj):
+                    messages.error(
+                        request,
+                        f"This {self.model._meta.verbose_name} cannot be restored to an earlier "
+                        "version: it can no longer be changed.",
+                    )
+                    return HttpResponseRedirect(request.path)
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ModelAdmin(BadFilterGuard, StaleFormGuard, DeleteGuard, HistoryAdmin):
+    """The base of every ModelAdmin of this service: bad filters never 500, stale forms are
+    refused, refused deletes are explained, and the history page shows values before and
+    after for the models simple-history records."""
 
 
 class AdminSite(admin.AdminSite):
     """The admin site (`oversight.admin_site.AdminConfig`): every ModelAdmin registered on it,
-    this service's or a library's (django-axes' logs have a date hierarchy too), is guarded."""
+    this service's or a library's (django-axes' logs have a date hierarchy too), is guarded
+    against bad filters, stale forms and refused deletes."""
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, BadFilterGuard):
             admin_class = type(
                 admin_class.__name__,
-                (BadFilterGuard, admin_class),
+                (BadFilterGuard, StaleFormGuard, DeleteGuard, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

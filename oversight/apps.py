@@ -10,4 +10,12 @@ class OversightConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the authentication event logging and registers the email deploy checks.
+        # History (values before and after, revert) of the group's records: issue 10.
+        from simple_history import register
+
         from oversight import accounts, checks  # noqa: F401
+        from oversight.models import Meeting, MeetingAction, Member, Organisation
+
+        for model in (Member, Organisation, MeetingAction):
+            register(model)
+        register(Meeting, m2m_fields=["attendees"])

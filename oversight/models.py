@@ -177,6 +177,10 @@ class Meeting(models.Model):
         help_text="What the meeting did or will do, for example “agreed Terms of Reference”.",
     )
     attendees = models.ManyToManyField(Member, blank=True, related_name="meetings_attended")
+    agenda = models.TextField(blank=True, help_text="The items to discuss, one a line.")
+    decisions = models.TextField(
+        blank=True, help_text="What the meeting decided, one decision a line. Blank until held."
+    )
 
     class Meta:
         ordering = ["date"]
@@ -197,6 +201,75 @@ class Meeting(models.Model):
         if self.date_precision == self.DatePrecision.MONTH:
             return self.date.strftime("%B %Y")
         return f"{self.date.day} {self.date.strftime('%B %Y')}"
+
+
+class MeetingActionQuerySet(models.QuerySet):
+    def open(self) -> "MeetingActionQuerySet":
+        return self.filter(done=False)
+
+    def overdue(self, today: datetime.date) -> "MeetingActionQuerySet":
+        """Open actions whose due date has passed by `today`."""
+        return self.open().filter(due_on__lt=today)
+
+    def owned_by(self, member: Member) -> "MeetingActionQuerySet":
+        return self.filter(owner_member=member)
+
+
+class MeetingAction(models.Model):
+    """An action arising from a meeting: what, whose (a member or an organisation), by when."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    what = models.TextField(help_text="What is to be done, for example “Circulate the draft plan”.")
+    owner_member = models.ForeignKey(
+        Member,
+        verbose_name="owner (member)",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="Choose a member or an organisation, not both.",
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="owner (organisation)",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    due_on = models.DateField("due on", null=True, blank=True, help_text="Blank if no date.")
+    done = models.BooleanField(default=False)
+    done_on = models.DateField(null=True, blank=True, help_text="When it was done.")
+
+    objects = MeetingActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_member__isnull=False, owner_organisation__isnull=True)
+                | Q(owner_member__isnull=True, owner_organisation__isnull=False),
+                name="meeting_action_has_one_owner",
+                violation_error_message="An action has one owner: a member or an organisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(done=True) | Q(done_on__isnull=True),
+                name="meeting_action_done_on_only_when_done",
+                violation_error_message="Only a done action has a date it was done.",
+            ),
+        ]
+        indexes = [models.Index(fields=["done", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+    @property
+    def owner(self) -> "Member | Organisation | None":
+        return self.owner_member or self.owner_organisation
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(not self.done and self.due_on and self.due_on < timezone.localdate())
 
 
 class MeetingPaper(models.Model):

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     # db_worker command (which also runs again the jobs of a worker that died) replaces theirs.
     "django_tasks",
     "django_tasks_db",
+    # Who changed what, with the values before and after (issue 10); the import of plan versions.
+    "simple_history",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oversight.accounts.StaffIdleTimeoutMiddleware",
     "oversight.accounts.PermissionDeniedLogMiddleware",
+    # The history rows of a request's changes name the signed-in user who made them.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last: turns a login refused by the axes backend into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -297,3 +302,7 @@ AXES_USERNAME_CALLABLE = "oversight.accounts.login_username"
 AXES_DISABLE_ACCESS_LOG = True
 # Axes notes every sign-in at INFO; our own event lines say the same in one line each.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# Importing plan versions (forces/resources.py) needs the add permission, exporting the view one.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -43,10 +43,18 @@ from django_tasks_db.models import DBTaskResult
 
 from forces.models import ActionPlan, Force
 from oversight.mail import email_queue
-from oversight.models import LoadedRecord, Meeting, Organisation, RateLimitBucket, TaskWorker
+from oversight.models import (
+    LoadedRecord,
+    Meeting,
+    MeetingAction,
+    Member,
+    Organisation,
+    RateLimitBucket,
+    TaskWorker,
+)
 from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from recommendations.models import Area, Recommendation
-from reports.models import QuarterlyUpdate
+from reports.models import ProgressUpdate, QuarterlyUpdate
 from tests.documents import MINIMAL_PDF
 from tests.forces.factories import (
     ActionPlanFactory,
@@ -57,6 +65,7 @@ from tests.forces.factories import (
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
+    MeetingActionFactory,
     MeetingFactory,
     MeetingPaperFactory,
     MemberFactory,
@@ -539,6 +548,50 @@ ROWS = [
     row(GET,  "/admin/django_tasks_database/dbtaskresult/{job}/change/",        LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
     row(POST, "/admin/django_tasks_database/dbtaskresult/{job}/change/",        LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/django_tasks_database/dbtaskresult/{job}/",               LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # ---- Issue 10 (records): history versions and revert, meeting actions, plan import ----
+    # A version on a record's history page, and restoring it (a POST without the form's
+    # values is the form again with its errors).
+    row(GET,  "/admin/recommendations/recommendation/{recommendation}/history/{recommendation_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/recommendations/recommendation/{recommendation}/history/{recommendation_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/history/{draft_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/history/{draft_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/reports/progressupdate/{draft_bullet}/history/{draft_bullet_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/reports/progressupdate/{draft_bullet}/history/{draft_bullet_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    # A published edition's bullet is frozen: its versions can be read, not restored.
+    row(POST, "/admin/reports/progressupdate/{published_bullet}/history/{published_bullet_version}/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/reports/progressupdate/{published_bullet}/history/{published_bullet_version}/"), to("/admin/reports/progressupdate/{published_bullet}/history/{published_bullet_version}/")),
+    row(GET,  "/admin/oversight/meeting/{meeting}/history/{meeting_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/oversight/meeting/{meeting}/history/{meeting_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/oversight/member/{member}/history/{member_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/oversight/member/{member}/history/{member_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/oversight/organisation/{organisation}/history/{organisation_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/oversight/organisation/{organisation}/history/{organisation_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/force/{force}/history/{force_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/forces/force/{force}/history/{force_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/actionplan/{plan}/history/{plan_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/forces/actionplan/{plan}/history/{plan_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/oversight/meetingaction/{meeting_action}/history/{meeting_action_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/oversight/meetingaction/{meeting_action}/history/{meeting_action_version}/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+
+    row(GET,  "/admin/oversight/meetingaction/",                                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingaction/?action_status=overdue",          LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingaction/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meetingaction/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingaction/{meeting_action}/history/",       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingaction/{meeting_action}/delete/",        LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meetingaction/{meeting_action}/delete/",        LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/meetingaction/{meeting_action}/change/",        LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/meetingaction/{meeting_action}/change/",        LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/meetingaction/{meeting_action}/",               LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # Importing plan versions: the upload page (a POST without a file is the form's errors),
+    # the confirm step (nothing to confirm without a dry run), and the export.
+    row(GET,  "/admin/forces/actionplan/import/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/actionplan/import/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/actionplan/process_import/",                       LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
+    row(POST, "/admin/forces/actionplan/process_import/",                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/actionplan/export/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/actionplan/export/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
 ]
 # fmt: on
 
@@ -644,7 +697,22 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             ).pk,
             "worker": TaskWorker.objects.create(worker_id="matrix", last_seen_at=timezone.now()).pk,
             "job": DBTaskResult.objects.get().pk,
+            "meeting_action": MeetingActionFactory(meeting=MeetingFactory()).pk,
         }
+        # Issue 10: the latest history version of the records above that have a history.
+        for name, model in (
+            ("recommendation", Recommendation),
+            ("draft", QuarterlyUpdate),
+            ("draft_bullet", ProgressUpdate),
+            ("published_bullet", ProgressUpdate),
+            ("meeting", Meeting),
+            ("member", Member),
+            ("organisation", Organisation),
+            ("force", Force),
+            ("plan", ActionPlan),
+            ("meeting_action", MeetingAction),
+        ):
+            ids[f"{name}_version"] = model.history.filter(id=ids[name]).latest().pk
         sessions = {
             "anonymous": None,
             "member": _session(member),

@@ -56,6 +56,16 @@ class HeldMeetingFactory(MeetingFactory):
     status = models.Meeting.Status.HELD
 
 
+class MeetingActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MeetingAction
+
+    meeting = factory.SubFactory(HeldMeetingFactory)
+    what = factory.Sequence(lambda n: f"Circulate draft {n}")
+    owner_member = factory.SubFactory(MemberFactory)
+    due_on = datetime.date(2015, 1, 31)
+
+
 class MeetingPaperFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.MeetingPaper
