@@ -4,6 +4,11 @@
 #   docker build -t oversight .
 #   docker run --rm --env-file compose.env oversight python manage.py migrate --no-input  # release
 #   docker run --env-file compose.env -p 8000:8000 oversight                               # serve
+#   docker run --env-file compose.env oversight python manage.py db_worker --no-reload    # send mail
+#
+# The same image runs the background worker: the site only queues e-mail (password resets and
+# every later message) in the database, and `db_worker` sends it. Run at least one next to the
+# site; it needs the same environment (DATABASE_URL, EMAIL_URL, DEFAULT_FROM_EMAIL).
 #
 # Migrations are a separate release step, run once before the new version takes traffic, never
 # part of CMD (several containers starting at once would race). See docs/operations.md.

@@ -1,4 +1,5 @@
-"""Signing in and staying signed in: client addresses, the staff idle timeout, auth event logs.
+"""Signing in and staying signed in: client addresses, the staff idle timeout, auth event logs,
+and password reset (limited per address and per client, its mail sent by a background job).
 
 Every authentication event (sign-in, failure, sign-out, lockout, idle timeout) and every 403 is
 written to the log as one `key=value` line, e.g. `event=login_failed username=alice ip=192.0.2.1`.
@@ -10,16 +11,26 @@ import ipaddress
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.views import PasswordResetView
 from django.core import checks
+from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template import loader
 from django.utils import timezone
+
+from oversight import mail
+from oversight.tasks import send_password_reset
+from oversight.throttle import RateLimit, rate_limit_hit
 
 logger = logging.getLogger(__name__)
 
@@ -191,3 +202,123 @@ def check_email_backend(app_configs, **kwargs) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+IMMEDIATE_TASK_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_tasks_backend(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy`: jobs run inside requests would make reset answers tell addresses apart."""
+    if settings.TASKS["default"]["BACKEND"] == IMMEDIATE_TASK_BACKEND:
+        return [
+            checks.Warning(
+                "Background jobs run inside the request: password-reset mail is sent while "
+                "the visitor waits, so a known address answers more slowly than an unknown one.",
+                hint="Leave TASKS_BACKEND unset (or set it to database) and run `manage.py db_worker`.",
+                id="oversight.W010",
+            )
+        ]
+    return []
+
+
+# ---- Password reset ------------------------------------------------------------------------
+
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+TOO_MANY_RESETS_MESSAGE = (
+    "You have asked for too many password reset links. Wait an hour, then try again. "
+    "If you cannot sign in before then, contact the secretariat."
+)
+
+
+class PasswordResetThrottled(Exception):
+    """Too many reset requests for one address, or from one client, within the hour."""
+
+
+def normalise_email(email: str) -> str:
+    """One form of an address, so that `Alice@Example.org ` counts as `alice@example.org`."""
+    return unicodedata.normalize("NFKC", email).strip().casefold()
+
+
+def password_reset_rate_limits() -> tuple[RateLimit, RateLimit]:
+    """(per client, per address), read from the settings at each request."""
+    return (
+        RateLimit(
+            "password-reset-client",
+            settings.PASSWORD_RESET_PER_CLIENT_PER_HOUR,
+            PASSWORD_RESET_WINDOW,
+        ),
+        RateLimit(
+            "password-reset-address",
+            settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR,
+            PASSWORD_RESET_WINDOW,
+        ),
+    )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, client: str, domain: str, use_https: bool) -> None:
+    """Queue the job that mails a reset link to `email`, if the limits allow.
+
+    The same work whatever the address: whether it has an account is found out by the job,
+    after the answer has gone. Raises `PasswordResetThrottled` beyond either limit, and then
+    nothing is counted or queued (the transaction is rolled back).
+    """
+    per_client, per_address = password_reset_rate_limits()
+    if not (
+        rate_limit_hit(rate=per_client, value=client)
+        and rate_limit_hit(rate=per_address, value=normalise_email(email))
+    ):
+        raise PasswordResetThrottled
+    send_password_reset.enqueue(email=email, domain=domain, use_https=use_https)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its messages recorded and sent by `oversight.mail` (used by the job)."""
+
+    def __init__(self, *args, idempotency_prefix: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.idempotency_prefix = idempotency_prefix
+        self.queued = 0
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        _, created = mail.email_queue(
+            idempotency_key=f"{self.idempotency_prefix}:{context['user'].pk}",
+            to=[to_email],
+            subject=subject,
+            body=body,
+        )
+        self.queued += created
+
+
+class PasswordResetRequestView(PasswordResetView):
+    """Django's reset page, except that requests are limited and the mail is a background job."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        client = client_ip(self.request)
+        try:
+            password_reset_request(
+                email=form.cleaned_data["email"],
+                client=client,
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+            )
+        except PasswordResetThrottled:
+            # No address in the log: the client's is enough to see a flood.
+            log_event("password_reset_throttled", level=logging.WARNING, ip=client)
+            form.add_error("email", TOO_MANY_RESETS_MESSAGE)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(int(PASSWORD_RESET_WINDOW.total_seconds()))
+            return response
+        log_event("password_reset_requested", ip=client)
+        return HttpResponseRedirect(self.get_success_url())

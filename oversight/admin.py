@@ -140,3 +140,36 @@ class LoadedRecordAdmin(ReadOnlyAdmin):
     search_fields = ("key",)
     fields = ("key", "content_type", "object_id", "record", "loaded_at")
     readonly_fields = fields
+
+
+from oversight.models import OutgoingEmail, RateLimitBucket, TaskWorker  # noqa: E402
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """Read-only: what the service sent or is sending. Bodies are not shown (reset links)."""
+
+    list_display = ("subject", "created_at", "sent_at", "attempts")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    search_fields = ("subject", "idempotency_key")
+    fields = ("idempotency_key", "to", "subject", "created_at", "sent_at", "attempts", "last_error")
+    readonly_fields = fields
+
+
+@admin.register(RateLimitBucket)
+class RateLimitBucketAdmin(ReadOnlyAdmin):
+    """Read-only: password-reset requests counted this hour, by a keyed hash of the address or client."""
+
+    list_display = ("scope", "key_hash", "count", "window_started_at")
+    list_filter = ("scope",)
+    fields = ("scope", "key_hash", "count", "window_started_at")
+    readonly_fields = fields
+
+
+@admin.register(TaskWorker)
+class TaskWorkerAdmin(ReadOnlyAdmin):
+    """Read-only: the background workers running now, and when each last said so."""
+
+    list_display = ("worker_id", "started_at", "last_seen_at")
+    fields = ("worker_id", "started_at", "last_seen_at")
+    readonly_fields = fields

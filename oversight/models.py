@@ -238,3 +238,68 @@ class LoadedRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail the service sends, recorded first so that it is sent once however often its job runs."""
+
+    idempotency_key = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Names the one message this is, for example “password-reset:<job id>:<user id>”.",
+    )
+    to = models.JSONField(help_text="The recipients' addresses, for example [“a@example.org”].")
+    subject = models.CharField(max_length=300)
+    # Emptied once sent: a password-reset link works as a password for an hour.
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outgoing email"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(body=""),
+                name="sent_email_keeps_no_body",
+                violation_error_message="A sent email keeps no body.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class RateLimitBucket(models.Model):
+    """How many requests one client or address made in the current window (password resets)."""
+
+    scope = models.CharField(max_length=50)
+    # An HMAC of the value under SECRET_KEY: the table never holds an address in the clear.
+    key_hash = models.CharField(max_length=64)
+    window_started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_hash"], name="one_bucket_per_key"),
+        ]
+        indexes = [models.Index(fields=["window_started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key_hash[:8]}… ({self.count})"
+
+
+class TaskWorker(models.Model):
+    """A running `db_worker` process, as last heard from: jobs of a worker not heard from are run again."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return self.worker_id

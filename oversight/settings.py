@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "forces",
     "reports",
     "axes",
+    # Background jobs (e-mail): Django's task API, kept in the database. After "oversight", whose
+    # db_worker command (which also runs again the jobs of a worker that died) replaces theirs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +242,32 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 # The default prints messages to the console, which is for local work: `check --deploy` warns.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# Seconds an SMTP connection may take: without a limit a hung server holds a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# ---- Background jobs: e-mail is sent by a job, never inside the request ----
+# "database": jobs wait in the database for `python manage.py db_worker` (no broker needed).
+# "immediate": a job runs at once, inside the request that queued it: local development only,
+# so `make run` needs no worker. Default: immediate with DEBUG on, the database otherwise.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {_tasks_backend!r}; use one of {', '.join(TASKS_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
+# A worker says it is alive every quarter of this; a job whose worker has not for this long is
+# taken to be lost (the process died) and is run again, at most TASKS_MAX_ATTEMPTS times in all.
+TASKS_WORKER_LOST_AFTER_SECONDS = env.float("TASKS_WORKER_LOST_AFTER_SECONDS", default=60)
+TASKS_MAX_ATTEMPTS = 3
+
+# Password-reset requests allowed in an hour, per address asked for and per client address.
+# Beyond either the form says to try again later (429) and sends nothing.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
+PASSWORD_RESET_PER_CLIENT_PER_HOUR = env.int("PASSWORD_RESET_PER_CLIENT_PER_HOUR", default=10)
 
 # Number of reverse proxies in front of the service that append to X-Forwarded-For. With 0 the
 # header is ignored (a client could write anything there) and REMOTE_ADDR is the client address.

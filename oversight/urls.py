@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from oversight import views
+from oversight.accounts import PasswordResetRequestView
 
 admin.site.site_header = "National Oversight Group: secretariat"
 admin.site.site_title = "National Oversight Group admin"
@@ -36,7 +37,7 @@ urlpatterns = [
     # and the admin shows its "Forgotten" link only when `admin_password_reset` exists.
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(),
+        PasswordResetRequestView.as_view(),
         name="admin_password_reset",
     ),
     path(

@@ -38,9 +38,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from forces.models import ActionPlan, Force
-from oversight.models import LoadedRecord, Meeting, Organisation
+from oversight.mail import email_queue
+from oversight.models import LoadedRecord, Meeting, Organisation, RateLimitBucket, TaskWorker
 from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from recommendations.models import Area, Recommendation
 from reports.models import QuarterlyUpdate
@@ -464,6 +467,48 @@ ROWS = [
     row(GET,  "/admin/axes/accessfailurelog/{failure_log}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
     row(POST, "/admin/axes/accessfailurelog/{failure_log}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST),
     row(GET,  "/admin/axes/accessfailurelog/{failure_log}/",                    LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # ---- Outgoing e-mail and background jobs: written by services and workers, read here ----
+    row(GET,  "/admin/oversight/outgoingemail/",                                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/outgoingemail/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/outgoingemail/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/outgoingemail/{outgoing}/history/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/outgoingemail/{outgoing}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/outgoingemail/{outgoing}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/outgoingemail/{outgoing}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/outgoingemail/{outgoing}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/outgoingemail/{outgoing}/",                     LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/oversight/ratelimitbucket/",                              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/ratelimitbucket/add/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/ratelimitbucket/add/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/ratelimitbucket/{bucket}/history/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/ratelimitbucket/{bucket}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/ratelimitbucket/{bucket}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/ratelimitbucket/{bucket}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/ratelimitbucket/{bucket}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/ratelimitbucket/{bucket}/",                     LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/oversight/taskworker/",                                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/taskworker/add/",                               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/taskworker/add/",                               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/taskworker/{worker}/history/",                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/oversight/taskworker/{worker}/delete/",                   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/oversight/taskworker/{worker}/delete/",                   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/oversight/taskworker/{worker}/change/",                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/oversight/taskworker/{worker}/change/",                   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/oversight/taskworker/{worker}/",                          LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    # django-tasks-db's own read-only admin; its jobs' arguments may hold addresses: superuser only.
+    row(GET,  "/admin/django_tasks_database/dbtaskresult/",                     LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/django_tasks_database/dbtaskresult/add/",                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/django_tasks_database/dbtaskresult/add/",                 LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/django_tasks_database/dbtaskresult/{job}/history/",       LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/django_tasks_database/dbtaskresult/{job}/delete/",        LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/django_tasks_database/dbtaskresult/{job}/delete/",        LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/django_tasks_database/dbtaskresult/{job}/change/",        LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(POST, "/admin/django_tasks_database/dbtaskresult/{job}/change/",        LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/django_tasks_database/dbtaskresult/{job}/",               LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
 ]
 # fmt: on
 
@@ -472,7 +517,7 @@ ROWS = [
 class World:
     """The records the rows' URLs name, and a signed-in session for each role."""
 
-    ids: dict[str, int]
+    ids: dict[str, int | str]
     sessions: dict[str, str | None]
 
 
@@ -528,6 +573,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         loaded_plans = ActionPlan.objects.filter(version=1).order_by("force__name")
         submitted_review = SubmittedPlanReviewFactory(plan=loaded_plans[0], reviewer=member)
         draft_review = PlanReviewFactory(plan=loaded_plans[1], reviewer=other_member)
+        outgoing, _ = email_queue(
+            idempotency_key="matrix:1", to=["someone@example.org"], subject="Hello", body="Hi"
+        )
         ids = {
             # Records of our own that nothing else refers to, so a delete goes through.
             "organisation": OrganisationFactory(name="Spare organisation").pk,
@@ -556,6 +604,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "failure_log": AccessFailureLog.objects.create(**_access()).pk,
             "edition_type": ContentType.objects.get_for_model(QuarterlyUpdate).pk,
             "user_type": ContentType.objects.get_for_model(spare_user).pk,
+            "outgoing": outgoing.pk,
+            "bucket": RateLimitBucket.objects.create(
+                scope="matrix", key_hash="0" * 64, window_started_at=timezone.now(), count=1
+            ).pk,
+            "worker": TaskWorker.objects.create(worker_id="matrix", last_seen_at=timezone.now()).pk,
+            "job": DBTaskResult.objects.get().pk,
         }
         sessions = {
             "anonymous": None,

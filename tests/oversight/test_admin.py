@@ -14,7 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
-from oversight.models import LoadedRecord, Meeting, MeetingPaper, Member, Organisation
+from oversight.models import (
+    LoadedRecord,
+    Meeting,
+    MeetingPaper,
+    Member,
+    Organisation,
+    OutgoingEmail,
+    RateLimitBucket,
+    TaskWorker,
+)
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from tests.forces.factories import (
@@ -48,8 +57,16 @@ REGISTERED = sorted(
     key=lambda model: model._meta.label,
 )
 # Written only by a data load, the publishing service or (reviews) group members on their own
-# pages: never added or changed in the admin.
-READ_ONLY = {LoadedRecord, Publication, PublicationPdf, PlanReview}
+# pages, or by the background jobs and their workers: never added or changed in the admin.
+READ_ONLY = {
+    LoadedRecord,
+    Publication,
+    PublicationPdf,
+    PlanReview,
+    OutgoingEmail,
+    RateLimitBucket,
+    TaskWorker,
+}
 
 
 class Rows:
@@ -166,6 +183,15 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     Publication: _publication,
     PublicationPdf: lambda rows, index: PublicationPdfFactory(
         publication=_publication(rows, index)
+    ),
+    OutgoingEmail: lambda rows, index: OutgoingEmail.objects.create(
+        idempotency_key=f"test:{index}", to=["a@example.org"], subject="Hello", body="Hi"
+    ),
+    RateLimitBucket: lambda rows, index: RateLimitBucket.objects.create(
+        scope="test", key_hash=f"{index:064x}", window_started_at=timezone.now(), count=1
+    ),
+    TaskWorker: lambda rows, index: TaskWorker.objects.create(
+        worker_id=f"worker-{index}", last_seen_at=timezone.now()
     ),
 }
 
