@@ -106,18 +106,23 @@ class PlanReviewAdmin(ReadOnlyAdmin):
     """Submitted reviews, read-only. A draft is its author's alone until they submit it,
     as the members' pages promise (`can_read_review`), so drafts never show here."""
 
-    list_display = ("plan", "reviewer", "status", "assessment", "submitted_at")
+    list_display = ("plan", "reviewer", "status", "overall_judgement", "submitted_at")
     # A plan's name includes its force's name.
     list_select_related = ("plan__force", "reviewer")
-    list_filter = ("assessment", "plan__force__nation")
-    search_fields = ("plan__force__name", "reviewer__username", "comments")
+    list_filter = ("overall_judgement", "plan__force__nation")
+    search_fields = ("plan__force__name", "reviewer__username")
     date_hierarchy = "submitted_at"
     fields = (
         "plan",
         "reviewer",
         "status",
-        "assessment",
-        "comments",
+        "version",
+        "overall_judgement",
+        "leadership_rating",
+        "leadership_comment",
+        "strengths",
+        "gaps",
+        "advice",
         "created_at",
         "updated_at",
         "submitted_at",

@@ -13,7 +13,7 @@ class PlanReviewForm(forms.Form):
     SAVE, SUBMIT = "save", "submit"
 
     assessment = forms.ChoiceField(
-        choices=PlanReview.Assessment.choices,
+        choices=PlanReview.Judgement.choices,
         required=False,
         error_messages={"invalid_choice": NO_ASSESSMENT_MESSAGE},
     )

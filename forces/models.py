@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.uploads import DOCUMENT_HELP_TEXT, action_plan_document_path, validate_document
 from recommendations.models import Area
@@ -143,44 +144,88 @@ COMMENTS_MAX_LENGTH = 10_000
 
 class PlanReviewQuerySet(models.QuerySet):
     def by(self, reviewer) -> "PlanReviewQuerySet":
-        """The reviews one person wrote: the only ones a group member ever sees."""
+        """The reviews one person wrote."""
         return self.filter(reviewer=reviewer)
 
     def submitted(self) -> "PlanReviewQuerySet":
         return self.filter(status=PlanReview.Status.SUBMITTED)
 
 
+# The nested choices are out of reach inside `Meta`: the constraints name the values here
+# (`tests/forces/test_models.py` checks they match).
+_RATING_VALUES = ("not_addressed", "partly", "fully")
+_JUDGEMENT_VALUES = ("outstanding", "good", "requires_improvement", "inadequate")
+
+
+def _text_field(help_text: str) -> models.TextField:
+    return models.TextField(
+        blank=True, validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)], help_text=help_text
+    )
+
+
 class PlanReview(models.Model):
-    """One group member's judgement of one force action plan: a draft until they submit it."""
+    """One group member's review of one version of a force action plan.
+
+    Area by area (`AreaRating`), leadership, then an overall judgement on HMIC's graded scale.
+    A draft until its author submits it; then locked, unless the secretariat reopens it
+    (`ReviewReopening`). `version` counts saves: `forces.services.plan_review_save` refuses a
+    save made from a page opened before the last one (two tabs).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
-    class Assessment(models.TextChoices):
-        MEETS = "meets", "Meets the expectation"
-        PARTLY_MEETS = "partly_meets", "Partly meets"
-        DOES_NOT_MEET = "does_not_meet", "Does not meet"
+    class Rating(models.TextChoices):
+        NOT_ADDRESSED = "not_addressed", "Not addressed"
+        PARTLY = "partly", "Partly addressed"
+        FULLY = "fully", "Fully addressed"
+
+        @classmethod
+        def step(cls, value: str) -> int | None:
+            """0 (not addressed) to 2 (fully), for comparing two ratings; None if blank."""
+            return RATING_STEPS.get(value)
+
+    class Judgement(models.TextChoices):
+        OUTSTANDING = "outstanding", "Outstanding"
+        GOOD = "good", "Good"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+
+        @classmethod
+        def step(cls, value: str) -> int | None:
+            """0 (inadequate) to 3 (outstanding), for comparing two judgements; None if blank."""
+            return JUDGEMENT_STEPS.get(value)
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_reviews"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    assessment = models.CharField(
-        max_length=20,
-        choices=Assessment.choices,
-        blank=True,
-        help_text="How far the plan meets the expectation. Needed before the review is submitted.",
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up by one on every save: a save from an older page is refused."
     )
-    comments = models.TextField(
+    overall_judgement = models.CharField(
+        max_length=20,
+        choices=Judgement.choices,
         blank=True,
-        validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)],
+        help_text="HMIC's graded scale. Needed before the review is submitted.",
+    )
+    leadership_rating = models.CharField(
+        max_length=15,
+        choices=Rating.choices,
+        blank=True,
         help_text=(
-            "What the plan does well and what is missing, for example "
-            "“No date for training call handlers in risk assessment”."
+            "How far the plan gives full effect to the force's stated priority "
+            "(recommendation 3). Needed before the review is submitted."
         ),
     )
+    leadership_comment = _text_field(
+        "For example “The chief officer lead is named but has no deadline”."
+    )
+    strengths = _text_field("For example “Every call handler trained in DASH by March”.")
+    gaps = _text_field("For example “No date for training call handlers in risk assessment”.")
+    advice = _text_field("For example “Set a date for the training and say who checks it”.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -189,16 +234,34 @@ class PlanReview(models.Model):
 
     class Meta:
         ordering = ["plan__force__name", "plan__version", "reviewer__username"]
+        permissions = [("reopen_planreview", "Can reopen a submitted review")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "reviewer"],
                 name="one_review_per_plan_reviewer",
                 violation_error_message="You already have a review of this plan.",
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="review_version_positive"),
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(submitted_at__isnull=False) & ~Q(assessment="")),
-                name="submitted_review_has_date_and_assessment",
-                violation_error_message="A submitted review needs an assessment and a date.",
+                condition=Q(overall_judgement__in=["", *_JUDGEMENT_VALUES]),
+                name="review_judgement_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(leadership_rating__in=["", *_RATING_VALUES]),
+                name="review_leadership_rating_known",
+            ),
+            # That every area is rated too spans rows: `plan_review_save` checks it.
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (
+                    Q(status="submitted", submitted_at__isnull=False)
+                    & ~Q(overall_judgement="")
+                    & ~Q(leadership_rating="")
+                ),
+                name="submitted_review_is_complete",
+                violation_error_message=(
+                    "A submitted review needs an overall judgement, a leadership rating and a date."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["reviewer", "status"])]
@@ -209,6 +272,74 @@ class PlanReview(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+
+RATING_STEPS: dict[str, int] = {
+    PlanReview.Rating.NOT_ADDRESSED: 0,
+    PlanReview.Rating.PARTLY: 1,
+    PlanReview.Rating.FULLY: 2,
+}
+JUDGEMENT_STEPS: dict[str, int] = {
+    PlanReview.Judgement.INADEQUATE: 0,
+    PlanReview.Judgement.REQUIRES_IMPROVEMENT: 1,
+    PlanReview.Judgement.GOOD: 2,
+    PlanReview.Judgement.OUTSTANDING: 3,
+}
+
+
+class AreaRating(models.Model):
+    """A review's rating of the plan in one working-group area, with the reviewer's comment."""
+
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="area_ratings")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="review_ratings")
+    rating = models.CharField(
+        max_length=15,
+        choices=PlanReview.Rating.choices,
+        blank=True,
+        help_text="Needed before the review is submitted.",
+    )
+    comment = _text_field("For example “DASH training planned, no date for refreshers”.")
+
+    class Meta:
+        ordering = ["review", "area__position", "area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "area"],
+                name="one_rating_per_review_area",
+                violation_error_message="This review already rates this area.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=["", *PlanReview.Rating.values]),
+                name="area_rating_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} in {self.review}"
+
+
+class ReviewReopening(models.Model):
+    """The secretariat reopened a submitted review, and why: its author may change it again."""
+
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="reopenings")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_reopenings"
+    )
+    reopened_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(
+        validators=[MaxLengthValidator(2_000)],
+        help_text="Shown to the reviewer, for example “Please rate Risk Assessment again”.",
+    )
+
+    class Meta:
+        ordering = ["review", "-reopened_at"]
+        get_latest_by = "reopened_at"
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="reopening_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} reopened on {self.reopened_at:%d %B %Y}"
 
 
 # Assignment, conflicts and moderation (issue 9, the secretariat's side of the review).
@@ -286,3 +417,67 @@ class ForceConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} – conflict with {self.force}"
+
+
+class PlanModeration(models.Model):
+    """The outcome the secretariat agreed for a plan whose two reviews disagree: what counts."""
+
+    plan = models.OneToOneField(ActionPlan, on_delete=models.CASCADE, related_name="moderation")
+    overall_judgement = models.CharField(
+        max_length=20, choices=PlanReview.Judgement.choices, help_text="The agreed judgement."
+    )
+    leadership_rating = models.CharField(
+        max_length=15, choices=PlanReview.Rating.choices, help_text="The agreed leadership rating."
+    )
+    note = models.TextField(
+        validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)],
+        help_text="How the outcome was agreed, for example “Discussed with both reviewers on 3 March”.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_moderations"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan__force__name", "plan__version"]
+        verbose_name = "moderated outcome"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall_judgement__in=_JUDGEMENT_VALUES),
+                name="moderation_judgement_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(leadership_rating__in=_RATING_VALUES),
+                name="moderation_leadership_known",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="moderation_has_a_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Moderated outcome for {self.plan}"
+
+
+class ModeratedAreaRating(models.Model):
+    """The agreed rating of a moderated plan in one working-group area."""
+
+    moderation = models.ForeignKey(
+        PlanModeration, on_delete=models.CASCADE, related_name="area_ratings"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="moderated_ratings")
+    rating = models.CharField(max_length=15, choices=PlanReview.Rating.choices)
+
+    class Meta:
+        ordering = ["moderation", "area__position", "area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["moderation", "area"],
+                name="one_moderated_rating_per_area",
+                violation_error_message="This outcome already rates this area.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=_RATING_VALUES), name="moderated_rating_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} in {self.moderation}"

@@ -1,8 +1,11 @@
 import datetime
 
 import factory
+from django.utils.text import slugify
 
 from forces import models
+from oversight.seed import hmic_2014
+from recommendations.models import Area
 from tests.recommendations.factories import AreaFactory
 
 
@@ -40,18 +43,55 @@ class PlanActionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+def working_group_areas() -> list[Area]:
+    """The five seeded working-group areas (made if this test has none)."""
+    for position, name in enumerate(hmic_2014.AREAS, start=1):
+        AreaFactory(name=name, slug=slugify(name), position=position)
+    return list(Area.objects.all())
+
+
 class PlanReviewFactory(factory.django.DjangoModelFactory):
+    """A draft, half done: an overall judgement and some strengths, no area rated yet."""
+
     class Meta:
         model = models.PlanReview
 
     plan = factory.SubFactory(ActionPlanFactory)
     reviewer = factory.SubFactory("tests.oversight.factories.UserFactory")
     status = models.PlanReview.Status.DRAFT
-    assessment = models.PlanReview.Assessment.PARTLY_MEETS
-    comments = "No date for training call handlers in risk assessment."
+    overall_judgement = models.PlanReview.Judgement.REQUIRES_IMPROVEMENT
+    strengths = "Every call handler trained in DASH by March."
+    gaps = "No date for training call handlers in risk assessment."
+
+
+class AreaRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AreaRating
+
+    review = factory.SubFactory(PlanReviewFactory)
+    area = factory.SubFactory(AreaFactory)
+    rating = models.PlanReview.Rating.PARTLY
+    comment = "DASH training planned, no date for refreshers."
 
 
 class SubmittedPlanReviewFactory(PlanReviewFactory):
+    """A complete, submitted review: every working-group area rated (the five seeded ones are
+    made if the test has no areas), leadership, judgement, strengths, gaps and advice."""
+
     status = models.PlanReview.Status.SUBMITTED
-    assessment = models.PlanReview.Assessment.MEETS
+    overall_judgement = models.PlanReview.Judgement.GOOD
+    leadership_rating = models.PlanReview.Rating.FULLY
+    leadership_comment = "A chief officer leads, with a date for each action."
+    advice = "Set a date for the risk assessment training."
     submitted_at = factory.Faker("date_time_this_year", tzinfo=datetime.UTC)
+
+    @factory.post_generation
+    def area_ratings(review, create: bool, ratings: dict | None, **kwargs) -> None:
+        """`area_ratings={area: "fully"}` sets some ratings; the others are "partly"."""
+        if not create:
+            return
+        ratings = ratings or {}
+        for area in Area.objects.all() or working_group_areas():
+            AreaRatingFactory(
+                review=review, area=area, rating=ratings.get(area, models.PlanReview.Rating.PARTLY)
+            )

@@ -107,3 +107,31 @@ def test_deleting_a_plan_deletes_its_actions() -> None:
     action.plan.delete()
 
     assert not type(action).objects.exists()
+
+
+def test_review_constraints_know_every_choice():
+    from forces.models import _JUDGEMENT_VALUES, _RATING_VALUES, PlanReview
+
+    assert set(_RATING_VALUES) == set(PlanReview.Rating.values)
+    assert set(_JUDGEMENT_VALUES) == set(PlanReview.Judgement.values)
+
+
+def test_review_steps_order_ratings_and_judgements():
+    from forces.models import PlanReview
+
+    Rating, Judgement = PlanReview.Rating, PlanReview.Judgement
+    assert [Rating.step(r) for r in (Rating.NOT_ADDRESSED, Rating.PARTLY, Rating.FULLY)] == [
+        0,
+        1,
+        2,
+    ]
+    assert [
+        Judgement.step(j)
+        for j in (
+            Judgement.INADEQUATE,
+            Judgement.REQUIRES_IMPROVEMENT,
+            Judgement.GOOD,
+            Judgement.OUTSTANDING,
+        )
+    ] == [0, 1, 2, 3]
+    assert Rating.step("") is None and Judgement.step("") is None
