@@ -99,7 +99,11 @@ ORGANISATIONS: tuple[OrganisationRow, ...] = (
     {"name": "College of Policing", "abbreviation": "", "sector": "statutory"},
     {"name": "Women's Aid", "abbreviation": "", "sector": "voluntary"},
     {"name": "Refuge", "abbreviation": "", "sector": "voluntary"},
-    {"name": "Co-ordinated Action Against Domestic Abuse", "abbreviation": "CAADA", "sector": "voluntary"},
+    {
+        "name": "Co-ordinated Action Against Domestic Abuse",
+        "abbreviation": "CAADA",
+        "sector": "voluntary",
+    },
     {"name": "Respect", "abbreviation": "", "sector": "voluntary"},
     {"name": "Imkaan", "abbreviation": "", "sector": "voluntary"},
     {"name": "Victim Support", "abbreviation": "", "sector": "voluntary"},
