@@ -87,6 +87,13 @@ def _check_assignable(
     return errors
 
 
+def assignment_errors(plan: ActionPlan, reviewer: AbstractBaseUser) -> list[str]:
+    """Why this reviewer cannot be assigned this plan (none if they can)."""
+    return [
+        message for error in _check_assignable([plan], [reviewer]) for message in error.messages
+    ]
+
+
 @transaction.atomic
 def reviewers_assign(
     *,
