@@ -141,7 +141,7 @@ def test_the_agreed_outcome_is_what_counts(areas, secretariat_user, member_user)
         plan=plan,
         overall_judgement=Judgement.GOOD,
         leadership_rating=Rating.FULLY,
-        area_ratings={area: Rating.NOT_ADDRESSED for area in areas},
+        area_ratings=dict.fromkeys(areas, Rating.NOT_ADDRESSED),
         note="Agreed with both reviewers on 3 March.",
         by=secretariat_user,
     )
@@ -165,7 +165,7 @@ def test_recording_again_changes_the_outcome_rather_than_adding_one(areas, secre
             plan=plan,
             overall_judgement=judgement,
             leadership_rating=Rating.FULLY,
-            area_ratings={area: Rating.PARTLY for area in areas},
+            area_ratings=dict.fromkeys(areas, Rating.PARTLY),
             note="Agreed.",
             by=secretariat_user,
         )
@@ -182,7 +182,7 @@ def test_only_the_secretariat_moderates(areas, member_user):
             plan=plan,
             overall_judgement=Judgement.GOOD,
             leadership_rating=Rating.FULLY,
-            area_ratings={area: Rating.PARTLY for area in areas},
+            area_ratings=dict.fromkeys(areas, Rating.PARTLY),
             note="Agreed.",
             by=member_user,
         )
