@@ -27,8 +27,8 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@require_safe
 @members_area_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """`/members/`: my assigned reviews, the national progress and the next meeting."""
     return render(
@@ -73,8 +73,8 @@ class PlanListFilterForm(forms.Form):
         )
 
 
-@require_safe
 @members_area_required
+@require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     """`/forces/plans/`: every current plan with its review status and reviewers."""
     form = PlanListFilterForm(request.GET or None)
@@ -92,8 +92,8 @@ def _summary_gate(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@require_safe
 @members_area_required
+@require_safe
 def plan_summary(request: HttpRequest) -> HttpResponse:
     """`/forces/plans/summary/`: the counted ratings as a heatmap table and bar charts."""
     _summary_gate(request)
@@ -129,8 +129,8 @@ def _spreadsheet_safe(value: str) -> str:
     return value
 
 
-@require_safe
 @members_area_required
+@require_safe
 def reviews_csv(request: HttpRequest) -> HttpResponse:
     """Every submitted review as CSV (UTF-8, with a header row). The secretariat only."""
     _download_gate(request)
@@ -146,8 +146,8 @@ def reviews_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_safe
 @members_area_required
+@require_safe
 def reviews_xlsx(request: HttpRequest) -> HttpResponse:
     """Every submitted review as an Excel workbook. The secretariat only."""
     _download_gate(request)
