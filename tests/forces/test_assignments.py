@@ -1,9 +1,11 @@
 """Assigning reviewers by hand and by auto-assign: sectors, conflicts, balance, idempotence."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from forces.assignments import auto_assign_apply, auto_assign_propose, reviewers_assign
 from forces.models import ActionPlan, ForceConflict, ReviewAssignment
@@ -225,3 +227,18 @@ def test_the_auto_assign_action_proposes_then_saves(
     )
     assert saved.status_code == 302
     assert ReviewAssignment.objects.count() == 12
+
+
+def test_the_seed_load_gives_the_organisations_their_sectors():
+    call_command("load_hmic_2014", stdout=io.StringIO())
+    sectors = dict(Organisation.objects.values_list("name", "sector"))
+    assert sectors["HMIC"] == sectors["Home Office"] == "statutory"
+    assert (
+        sectors["Women's Aid"]
+        == sectors["Co-ordinated Action Against Domestic Abuse"]
+        == "voluntary"
+    )
+    # Loading again reports nothing edited: the sectors match the seed.
+    out = io.StringIO()
+    call_command("load_hmic_2014", stdout=out)
+    assert "Organisations: 0 created, 12 unchanged, 0 kept" in out.getvalue()
