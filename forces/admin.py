@@ -22,6 +22,7 @@ from forces.models import (
     ActionPlan,
     Force,
     ForceConflict,
+    ModeratedAreaRating,
     PlanAction,
     PlanModeration,
     PlanReview,
@@ -527,3 +528,13 @@ def _rating_label(review: PlanReview, area: Area) -> str:
         if rating.area_id == area.pk:
             return rating.get_rating_display()
     return "Not rated"
+
+
+@admin.register(ModeratedAreaRating)
+class ModeratedAreaRatingAdmin(ReadOnlyAdmin):
+    """The agreed area ratings, read-only: recorded with their outcome on the moderation page."""
+
+    list_display = ("moderation", "area", "rating")
+    list_select_related = ("moderation__plan__force", "area")
+    list_filter = ("area", "rating")
+    fields = ("moderation", "area", "rating")

@@ -13,7 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forces.models import ActionPlan, Force, PlanAction, PlanReview
+from forces.models import (
+    ActionPlan,
+    Force,
+    ForceConflict,
+    ModeratedAreaRating,
+    PlanAction,
+    PlanModeration,
+    PlanReview,
+    ReviewAssignment,
+)
 from oversight.models import (
     LoadedRecord,
     Meeting,
@@ -66,6 +75,9 @@ READ_ONLY = {
     OutgoingEmail,
     RateLimitBucket,
     TaskWorker,
+    # Issue 9, assign: moderated outcomes are recorded on the moderation page only.
+    PlanModeration,
+    ModeratedAreaRating,
 }
 
 
@@ -155,6 +167,16 @@ def _loaded_record(rows: Rows, index: int) -> LoadedRecord:
     return LoadedRecordFactory(record=record)
 
 
+def _moderation(rows: Rows, index: int) -> PlanModeration:
+    return PlanModeration.objects.create(
+        plan=ActionPlanFactory(),
+        overall_judgement="good",
+        leadership_rating="fully",
+        note="Agreed.",
+        decided_by=rows.related(index, UserFactory),
+    )
+
+
 ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     Organisation: lambda rows, index: OrganisationFactory(),
     # No role, so the listing label falls back to the organisation's name.
@@ -192,6 +214,21 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     ),
     TaskWorker: lambda rows, index: TaskWorker.objects.create(
         worker_id=f"worker-{index}", last_seen_at=timezone.now()
+    ),
+    # Issue 9, assign.
+    ReviewAssignment: lambda rows, index: ReviewAssignment.objects.create(
+        plan=rows.related(index, ActionPlanFactory),
+        reviewer=UserFactory(),
+        due_on=datetime.date(2015, 1, 31),
+        assigned_by=rows.related(index, UserFactory),
+    ),
+    ForceConflict: lambda rows, index: ForceConflict.objects.create(
+        member=MemberFactory(organisation=rows.related(index, OrganisationFactory)),
+        force=rows.related(index, ForceFactory),
+    ),
+    PlanModeration: lambda rows, index: _moderation(rows, index),
+    ModeratedAreaRating: lambda rows, index: ModeratedAreaRating.objects.create(
+        moderation=_moderation(rows, index), area=AreaFactory(), rating="partly"
     ),
 }
 
