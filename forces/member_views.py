@@ -83,7 +83,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "forces/plan_list.html",
-        {"form": form, "filters": filters, "rows": rows},
+        # `plans`: the plans shown, as the list's context has always named them.
+        {"form": form, "filters": filters, "rows": rows, "plans": [row.plan for row in rows]},
     )
 
 
