@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -11,8 +11,15 @@ from django.views.generic import FormView, ListView
 from forces.forms import PlanReviewForm
 from forces.models import ActionPlan, PlanReview
 from forces.services import plan_review_save
-from oversight.permissions import MembersAreaRequiredMixin, members_area_required
+from oversight.permissions import (
+    MembersAreaRequiredMixin,
+    can_change_review,
+    can_review_plans,
+    can_see_other_reviews,
+    members_area_required,
+)
 from oversight.uploads import document_response
+from recommendations.models import Area
 
 
 @require_safe
@@ -41,11 +48,42 @@ class PlanListView(MembersAreaRequiredMixin, ListView):
         )
 
 
-class PlanReviewView(MembersAreaRequiredMixin, FormView):
-    """A plan, and the signed-in member's own review of it: a form while a draft, then read-only.
+@require_safe
+@members_area_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """`/forces/plans/<id>/`: the plan page lives at its review address."""
+    return redirect("forces:plan-review", pk=pk)
 
-    Only `PlanReview.objects.by(request.user)` is ever read, so nobody sees another's review.
-    A superseded version stays readable, with any review of it, and links to the current one.
+
+def review_rows(review: PlanReview, areas: list[Area]) -> list[tuple[str, str, str]]:
+    """A review as (what, rating, comment) rows in the page's order: areas, then leadership."""
+    ratings = {rating.area_id: rating for rating in review.area_ratings.all()}
+    rows = []
+    for area in areas:
+        rating = ratings.get(area.pk)
+        rows.append(
+            (
+                area.name,
+                rating.get_rating_display() if rating else "",
+                rating.comment if rating else "",
+            )
+        )
+    rows.append(("Leadership", review.get_leadership_rating_display(), review.leadership_comment))
+    return rows
+
+
+def _reviews_with_ratings() -> QuerySet[PlanReview]:
+    return PlanReview.objects.select_related("reviewer").prefetch_related(
+        Prefetch("area_ratings"), Prefetch("reopenings")
+    )
+
+
+class PlanReviewView(MembersAreaRequiredMixin, FormView):
+    """A plan version's page: its document, its actions by area, its earlier and later
+    versions, the signed-in member's own review (a form while it is a draft), and, once they
+    have submitted theirs, the others' submitted reviews (`can_see_other_reviews`).
+
+    A superseded version stays readable, with its reviews, and links to the current one.
     """
 
     template_name = "forces/plan_review.html"
@@ -57,18 +95,75 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
         return get_object_or_404(ActionPlan.objects.select_related("force"), pk=self.kwargs["pk"])
 
     @cached_property
+    def areas(self) -> list[Area]:
+        return list(Area.objects.all())
+
+    @cached_property
     def review(self) -> PlanReview | None:
-        return PlanReview.objects.by(self.request.user).filter(plan=self.plan).first()
+        return _reviews_with_ratings().by(self.request.user).filter(plan=self.plan).first()
+
+    @property
+    def editable(self) -> bool:
+        if self.plan.is_superseded:
+            return False
+        if self.review is None:
+            return can_review_plans(self.request.user)
+        return can_change_review(self.request.user, self.review)
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "areas": self.areas}
 
     def get_initial(self) -> dict:
-        if self.review is None:
-            return {}
-        return {"assessment": self.review.assessment, "comments": self.review.comments}
+        return PlanReviewForm.initial_for(self.review, self.areas)
+
+    def other_reviews(self, plan: ActionPlan) -> list[PlanReview]:
+        """The others' submitted reviews of a version, if this user may see them; never drafts."""
+        if not can_see_other_reviews(self.request.user, plan):
+            return []
+        return list(
+            _reviews_with_ratings()
+            .submitted()
+            .filter(plan=plan)
+            .exclude(reviewer=self.request.user)
+        )
+
+    def versions(self) -> list[dict]:
+        """The force's other versions of its plan, each with my review and the others' that
+        the blind rule lets me see."""
+        versions = []
+        for version in (
+            ActionPlan.objects.filter(force=self.plan.force_id)
+            .exclude(pk=self.plan.pk)
+            .select_related("force")
+            .order_by("-version")
+        ):
+            mine = PlanReview.objects.by(self.request.user).filter(plan=version).first()
+            versions.append(
+                {
+                    "plan": version,
+                    "mine": mine,
+                    "others": self.other_reviews(version),
+                    "blind": not can_see_other_reviews(self.request.user, version),
+                }
+            )
+        return versions
 
     def get_context_data(self, **kwargs) -> dict:
+        review = kwargs.pop("saved_review", None) or self.review
+        others = self.other_reviews(self.plan)
         return super().get_context_data(
             plan=self.plan,
-            review=self.review,
+            review=review,
+            editable=self.editable,
+            review_rows=review_rows(review, self.areas) if review else [],
+            last_reopening=(
+                review.reopenings.all()[0]
+                if review and not review.is_submitted and review.reopenings.all()
+                else None
+            ),
+            others=[(other, review_rows(other, self.areas)) for other in others],
+            blind=not can_see_other_reviews(self.request.user, self.plan),
+            versions=self.versions(),
             current_plan=self.plan.current_version() if self.plan.is_superseded else None,
             actions=self.plan.actions.select_related("area").order_by(
                 "area__position", "area__name", "position", "pk"
@@ -81,18 +176,31 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
             plan_review_save(
                 plan=self.plan,
                 reviewer=self.request.user,
-                assessment=form.cleaned_data["assessment"],
-                comments=form.cleaned_data["comments"],
+                answers=form.answers(),
+                version=form.cleaned_data["version"],
                 submit=form.submitting,
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "stale_version":
+                return self.version_conflict(form, error)
             add_service_errors(form, error)
             return self.form_invalid(form)
         if form.submitting:
             messages.success(self.request, f"Your review of {self.plan} has been submitted")
-            return redirect("forces:plan-list")
-        messages.success(self.request, "Your draft has been saved")
+        else:
+            messages.success(self.request, "Your draft has been saved")
         return redirect("forces:plan-review", pk=self.plan.pk)
+
+    def version_conflict(self, form: PlanReviewForm, error: ValidationError) -> HttpResponse:
+        """Another tab saved the review since this page was opened: show what this tab typed,
+        in the form, beside what was saved; saving again keeps what is in the form."""
+        saved = _reviews_with_ratings().get(pk=self.review.pk)
+        form.data = form.data.copy()
+        form.data["version"] = saved.version
+        form.add_error(None, error)
+        return self.render_to_response(
+            self.get_context_data(form=form, saved_review=saved, conflict=True)
+        )
 
 
 def add_service_errors(form: PlanReviewForm, error: ValidationError) -> None:

@@ -49,6 +49,7 @@ GROUP_MEMBER_PERMISSIONS = (
 MEMBERS_AREA_PERMISSION = "forces.view_actionplan"
 REVIEW_PERMISSION = "forces.add_planreview"
 PUBLISH_PERMISSION = "reports.publish_quarterlyupdate"
+REOPEN_REVIEW_PERMISSION = "forces.reopen_planreview"
 
 
 def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
@@ -118,6 +119,29 @@ def can_read_review(user: User, review: Any) -> bool:
 def can_change_review(user: User, review: Any) -> bool:
     """Only its author, and only while it is a draft."""
     return bool(user.is_active and review.reviewer_id == user.pk and not review.is_submitted)
+
+
+def can_reopen_review(user: User, review: Any = None) -> bool:
+    """The secretariat reopens a submitted review, with a reason, so its author can change it.
+
+    Without a review: reopening reviews at all.
+    """
+    if not (is_secretariat(user) and user.has_perm(REOPEN_REVIEW_PERMISSION)):
+        return False
+    return review is None or review.is_submitted
+
+
+def can_see_other_reviews(user: User, plan: Any) -> bool:
+    """Blind review: a member sees others' submitted reviews of a plan version only once they
+    have submitted their own of it (a reopened review is a draft again, so blind again).
+    The secretariat sees every submitted review. Nobody sees another's draft."""
+    if not user.is_active:
+        return False
+    if is_secretariat(user):
+        return True
+    return can_use_members_area(user) and (
+        plan.reviews.filter(reviewer=user.pk, status="submitted").exists()
+    )
 
 
 def can_preview_edition(user: User, edition: Any = None) -> bool:

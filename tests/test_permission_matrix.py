@@ -53,6 +53,7 @@ from tests.forces.factories import (
     ForceFactory,
     PlanActionFactory,
     PlanReviewFactory,
+    ReviewReopeningFactory,
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
@@ -87,9 +88,10 @@ WRITTEN_ROLES = tuple(role for role in ROLES if role != "left group")
 GET, POST = "GET", "POST"
 CONFIRM_DELETE = {"post": "yes"}  # what the admin's "Yes, I'm sure" button sends
 RESET_EMAIL = {"email": "nobody@example.org"}
+SAVE_REVIEW = {"action": "save", "version": 0, "gaps": "No date for training call handlers."}
+REOPEN_REVIEW = {"reason": "Please rate Risk Assessment again."}
 ASSIGN_ACTION = {"action": "assign_reviewers", "_selected_action": "1"}
 AUTO_ASSIGN_ACTION = {"action": "auto_assign_reviewers", "_selected_action": "1"}
-SAVE_REVIEW = {"action": "save", "comments": "No date for training call handlers."}
 
 
 class Redirect(NamedTuple):
@@ -383,6 +385,34 @@ ROWS = [
     row(POST, "/admin/forces/planreview/{submitted_review}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/planreview/{draft_review}/",                       LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
 
+    # Issue 9, the review: the plan's own address, and reopening a submitted review. A draft
+    # is not in the secretariat's list, so it cannot be reopened (404).
+    row(GET,  "/forces/plans/{reviewed_plan}/",                                 SIGN_IN, REVIEW, REVIEW, SIGN_IN, REVIEW, REVIEW),
+    row(POST, "/forces/plans/{reviewed_plan}/",                                 405,   405,   405,   405,   405,   405),
+    row(GET,  "/admin/forces/planreview/{submitted_review}/reopen/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planreview/{submitted_review}/reopen/",            LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=REOPEN_REVIEW),
+    row(GET,  "/admin/forces/planreview/{draft_review}/reopen/",                LOGIN, LOGIN, LOGIN, LOGIN, 404,    404),
+    row(POST, "/admin/forces/planreview/{draft_review}/reopen/",                LOGIN, LOGIN, LOGIN, LOGIN, 404,    404, data=REOPEN_REVIEW),
+    # Area ratings and reopenings: read-only records of submitted reviews.
+    row(GET,  "/admin/forces/arearating/",                                                  LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/arearating/add/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/arearating/add/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/arearating/{area_rating}/history/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/arearating/{area_rating}/delete/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/arearating/{area_rating}/delete/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403, 403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/arearating/{area_rating}/change/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/forces/arearating/{area_rating}/change/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/arearating/{area_rating}/",                                    LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/forces/reviewreopening/",                                             LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/reviewreopening/add/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/reviewreopening/add/",                                         LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/history/",                         LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/delete/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/forces/reviewreopening/{reopening}/delete/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403, 403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/change/",                          LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/forces/reviewreopening/{reopening}/change/",                          LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET,  "/admin/forces/reviewreopening/{reopening}/",                                 LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
     # ---- Read-only records (written by the publishing service or a data load): anyone on the
     # admin may read them, nobody may add, change or delete them, not even a superuser ----
     row(GET,  "/admin/reports/publication/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
@@ -643,6 +673,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "reviewed_plan": submitted_review.plan_id,
             "submitted_review": submitted_review.pk,
             "draft_review": draft_review.pk,
+            "area_rating": submitted_review.area_ratings.first().pk,
+            "reopening": ReviewReopeningFactory(
+                review=submitted_review, reopened_by=secretariat
+            ).pk,
             "draft": draft.pk,
             "draft_bullet": draft.bullets.first().pk,
             "published": published.pk,

@@ -16,10 +16,17 @@ from tests.forces.factories import (
     PlanActionFactory,
     ProvidedActionPlanFactory,
     SubmittedPlanReviewFactory,
+    working_group_areas,
 )
 from tests.oversight.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
+AREAS = (
+    "Initial Investigation",
+    "Performance",
+    "Victim Safety Planning",
+    "Victim and Perpetrator Management",
+)  # Risk Assessment is rated first
 
 
 @pytest.fixture
@@ -33,12 +40,17 @@ def member(transactional_db):
 
 @pytest.fixture
 def plans(transactional_db) -> None:
+    risk_assessment = working_group_areas()[2]
     for name in ("Avon and Somerset Constabulary", "Dyfed-Powys Police", "Gwent Police"):
         plan = ProvidedActionPlanFactory(
             force=ForceFactory(name=name, slug=name.lower().replace(" ", "-")),
             summary=f"How {name} will improve its response.",
         )
-        PlanActionFactory(plan=plan, description=f"{name}: train all call handlers in DASH")
+        PlanActionFactory(
+            plan=plan,
+            area=risk_assessment,
+            description=f"{name}: train all call handlers in DASH",
+        )
 
 
 def sign_in(context: BrowserContext, user, base_url: str) -> None:
@@ -49,6 +61,12 @@ def sign_in(context: BrowserContext, user, base_url: str) -> None:
     context.add_cookies(
         [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
     )
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    """At a 320px wide viewport the page fits: nothing makes it scroll sideways."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the page is {width}px wide at a 320px viewport"
 
 
 def test_member_saves_a_draft_and_submits_a_review(
@@ -66,36 +84,74 @@ def test_member_saves_a_draft_and_submits_a_review(
     expect(page.get_by_text("Gwent Police: train all call handlers in DASH")).to_be_visible()
     assert_accessible(page)
 
-    # Submitting with no verdict: the error summary, and the comments still there.
-    page.get_by_label("Comments").fill("No dates for the training.")
+    # Submitting with only some of it done: the error summary links to each field, and what
+    # was typed is still there.
+    risk = page.get_by_role("group", name="How far does the plan address Risk Assessment?")
+    risk.get_by_label("Partly addressed").check()
+    page.get_by_label("Risk Assessment: comment").fill("No date for DASH refreshers.")
+    page.get_by_label("Strengths").fill("Every call handler trained in DASH.")
     page.get_by_role("button", name="Submit review").click()
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Select whether the plan meets the expectation")
-    expect(page.get_by_label("Comments")).to_have_value("No dates for the training.")
+    expect(summary).to_contain_text("Select how far the plan addresses Initial Investigation")
+    expect(summary).to_contain_text("Select an overall judgement of the plan")
+    expect(page.get_by_label("Strengths")).to_have_value("Every call handler trained in DASH.")
+    expect(risk.get_by_label("Partly addressed")).to_be_checked()
     assert_accessible(page)
+    summary.get_by_role("link", name="Select an overall judgement of the plan").click()
+    expect(page.get_by_label("Outstanding")).to_be_focused()
 
-    page.get_by_label("Partly meets").check()
+    page.get_by_label("Requires improvement").check()
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your draft has been saved")).to_be_visible()
-    expect(page.get_by_label("Partly meets")).to_be_checked()
     assert PlanReview.objects.get().status == PlanReview.Status.DRAFT
 
-    page.get_by_role("button", name="Submit review").click()
-    expect(page).to_have_url(re.compile(r"^http://[^/?]+/forces/plans/$"))
-    row = page.get_by_role("row", name=re.compile("Gwent Police"))
-    expect(row).to_contain_text("Submitted")
-    expect(page.get_by_role("row", name=re.compile("Dyfed-Powys Police"))).to_contain_text(
-        "Not started"
+    # Coming back later: the draft is as it was left.
+    page.goto("/forces/plans/")
+    page.get_by_role("link", name="Gwent Police").click()
+    expect(page.get_by_label("Requires improvement")).to_be_checked()
+    expect(page.get_by_label("Risk Assessment: comment")).to_have_value(
+        "No date for DASH refreshers."
     )
+    for area in AREAS:
+        page.get_by_role("group", name=f"How far does the plan address {area}?").get_by_label(
+            "Partly addressed"
+        ).check()
+    page.get_by_role(
+        "group", name="How far does the plan give full effect to the force's stated priority?"
+    ).get_by_label("Fully addressed").check()
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_text("has been submitted")).to_be_visible()
+    expect(page.get_by_text("It is locked")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit review")).to_have_count(0)
     assert_accessible(page)
 
     review = PlanReview.objects.get()
-    assert (review.reviewer, review.status, review.assessment, review.comments) == (
+    assert (review.reviewer, review.status, review.overall_judgement, review.strengths) == (
         member,
         PlanReview.Status.SUBMITTED,
-        PlanReview.Assessment.PARTLY_MEETS,
-        "No dates for the training.",
+        PlanReview.Judgement.REQUIRES_IMPROVEMENT,
+        "Every call handler trained in DASH.",
     )
+    assert review.area_ratings.filter(rating=PlanReview.Rating.PARTLY).count() == len(AREAS) + 1
+
+    page.goto("/forces/plans/")
+    expect(page.get_by_role("row", name=re.compile("Gwent Police"))).to_contain_text("Submitted")
+    expect(page.get_by_role("row", name=re.compile("Dyfed-Powys Police"))).to_contain_text(
+        "Not started"
+    )
+
+
+def test_the_review_page_fits_a_320px_screen(
+    page: Page, context: BrowserContext, live_server, member, plans
+) -> None:
+    sign_in(context, member, live_server.url)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/forces/plans/")
+    page.get_by_role("link", name="Gwent Police").click()
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
 
 
 def test_member_signs_in_through_the_sign_in_form(page: Page, member, plans) -> None:
@@ -113,7 +169,7 @@ def test_a_superseded_version_sends_the_member_to_the_current_one(
     old = ProvidedActionPlanFactory(
         force=ForceFactory(name="Gwent Police", slug="gwent-police"), summary="The first plan."
     )
-    SubmittedPlanReviewFactory(plan=old, reviewer=member, comments="My verdict on version 1.")
+    SubmittedPlanReviewFactory(plan=old, reviewer=member, strengths="My verdict on version 1.")
     action_plan_add_version(
         plan=ProvidedActionPlanFactory.build(
             force=old.force, version=2, summary="The refreshed plan."

@@ -78,6 +78,10 @@ class SubmittedPlanReviewFactory(PlanReviewFactory):
     """A complete, submitted review: every working-group area rated (the five seeded ones are
     made if the test has no areas), leadership, judgement, strengths, gaps and advice."""
 
+    class Meta:
+        # The ratings are rows of their own: the review needs no second save.
+        skip_postgeneration_save = True
+
     status = models.PlanReview.Status.SUBMITTED
     overall_judgement = models.PlanReview.Judgement.GOOD
     leadership_rating = models.PlanReview.Rating.FULLY
@@ -95,3 +99,12 @@ class SubmittedPlanReviewFactory(PlanReviewFactory):
             AreaRatingFactory(
                 review=review, area=area, rating=ratings.get(area, models.PlanReview.Rating.PARTLY)
             )
+
+
+class ReviewReopeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ReviewReopening
+
+    review = factory.SubFactory(SubmittedPlanReviewFactory)
+    reopened_by = factory.SubFactory("tests.oversight.factories.StaffUserFactory")
+    reason = "Please rate Risk Assessment again."

@@ -216,7 +216,7 @@ def test_a_superseded_version_takes_no_new_review(member_client, gwent_v1):
 
     response = member_client.post(
         review_url(gwent_v1),
-        {"assessment": PlanReview.Assessment.MEETS, "comments": "Late", "action": "submit"},
+        {"overall_judgement": "good", "gaps": "Late", "action": "submit", "version": 0},
     )
 
     assert response.status_code == 200
@@ -229,7 +229,7 @@ def test_a_superseded_version_takes_no_new_review(member_client, gwent_v1):
 def test_a_draft_of_a_superseded_version_stays_readable_but_frozen(
     member_client, member_user, gwent_v1
 ):
-    PlanReviewFactory(plan=gwent_v1, reviewer=member_user, comments="Half finished")
+    PlanReviewFactory(plan=gwent_v1, reviewer=member_user, gaps="Half finished")
     add_version(gwent_v1.force, 2)
 
     page = member_client.get(review_url(gwent_v1)).content.decode()
@@ -237,24 +237,24 @@ def test_a_draft_of_a_superseded_version_stays_readable_but_frozen(
     assert "Your draft is kept here, but it can no longer be changed or submitted" in page
     assert "<textarea" not in page
 
-    member_client.post(review_url(gwent_v1), {"comments": "Changed", "action": "save"})
-    assert PlanReview.objects.get().comments == "Half finished"
+    member_client.post(review_url(gwent_v1), {"gaps": "Changed", "action": "save", "version": 1})
+    assert PlanReview.objects.get().gaps == "Half finished"
 
 
 def test_a_submitted_review_of_a_superseded_version_stays_readable(
     member_client, member_user, gwent_v1
 ):
-    SubmittedPlanReviewFactory(plan=gwent_v1, reviewer=member_user, comments="My verdict")
+    SubmittedPlanReviewFactory(plan=gwent_v1, reviewer=member_user, gaps="My verdict")
     add_version(gwent_v1.force, 2)
 
     page = member_client.get(review_url(gwent_v1)).content.decode()
 
     assert "My verdict" in page
-    assert "It can no longer be changed." in page
+    assert "It is locked" in page
 
 
 def test_the_current_version_takes_reviews_as_before(member_client, gwent_v1):
     v2 = add_version(gwent_v1.force, 2)
-    response = member_client.post(review_url(v2), {"comments": "On v2", "action": "save"})
+    response = member_client.post(review_url(v2), {"gaps": "On v2", "action": "save", "version": 0})
     assert response.status_code == 302
     assert PlanReview.objects.get().plan == v2

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from forces.models import (
     ActionPlan,
+    AreaRating,
     Force,
     ForceConflict,
     ModeratedAreaRating,
@@ -22,6 +23,7 @@ from forces.models import (
     PlanModeration,
     PlanReview,
     ReviewAssignment,
+    ReviewReopening,
 )
 from oversight.models import (
     LoadedRecord,
@@ -37,8 +39,10 @@ from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from tests.forces.factories import (
     ActionPlanFactory,
+    AreaRatingFactory,
     ForceFactory,
     PlanActionFactory,
+    ReviewReopeningFactory,
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
@@ -72,6 +76,8 @@ READ_ONLY = {
     Publication,
     PublicationPdf,
     PlanReview,
+    AreaRating,
+    ReviewReopening,
     OutgoingEmail,
     RateLimitBucket,
     TaskWorker,
@@ -199,6 +205,18 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     # reviews reach the admin (drafts are their authors' own).
     PlanReview: lambda rows, index: SubmittedPlanReviewFactory(
         plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+    ),
+    AreaRating: lambda rows, index: AreaRatingFactory(
+        review=SubmittedPlanReviewFactory(
+            plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+        ),
+        area=AreaFactory(),
+    ),
+    ReviewReopening: lambda rows, index: ReviewReopeningFactory(
+        review=SubmittedPlanReviewFactory(
+            plan=rows.related(index, ActionPlanFactory), reviewer=UserFactory()
+        ),
+        reopened_by=rows.related(index, UserFactory),
     ),
     QuarterlyUpdate: _quarterly_update,
     ProgressUpdate: _bullet,
