@@ -586,11 +586,22 @@ ROWS = [
     row(POST, "/admin/forces/planmoderation/add/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/planmoderation/{moderation}/history/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(GET,  "/admin/forces/planmoderation/{moderation}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
-    # Deleting one (to record it again) goes to the admin's index: there is no change form.
-    row(POST, "/admin/forces/planmoderation/{moderation}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, ADMIN,  ADMIN, data=CONFIRM_DELETE),
+    # Not deleted: its area ratings are read-only (the admin refuses to cascade to them); an
+    # outcome is changed by recording it again on the moderation page.
+    row(POST, "/admin/forces/planmoderation/{moderation}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
     row(GET,  "/admin/forces/planmoderation/{moderation}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(POST, "/admin/forces/planmoderation/{moderation}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/planmoderation/{moderation}/",                     LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # The agreed area ratings: read-only, recorded with their outcome on the moderation page.
+    row(GET,  "/admin/forces/moderatedarearating/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/moderatedarearating/add/",                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/moderatedarearating/add/",                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/history/",  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/delete/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/moderatedarearating/{moderated_rating}/delete/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/change/",   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/moderatedarearating/{moderated_rating}/change/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/",          LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
     # ---- end of issue 9, assign ----
 ]
 # fmt: on
@@ -659,6 +670,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         outgoing, _ = email_queue(
             idempotency_key="matrix:1", to=["someone@example.org"], subject="Hello", body="Hi"
         )
+        moderation = PlanModeration.objects.create(
+            plan=loaded_plans[2],
+            overall_judgement="good",
+            leadership_rating="fully",
+            note="Agreed.",
+            decided_by=secretariat,
+        )
+        moderated_rating = moderation.area_ratings.create(
+            area=Area.objects.order_by("pk").first(), rating="partly"
+        )
         ids = {
             # Records of our own that nothing else refers to, so a delete goes through.
             "organisation": OrganisationFactory(name="Spare organisation").pk,
@@ -698,19 +719,14 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "worker": TaskWorker.objects.create(worker_id="matrix", last_seen_at=timezone.now()).pk,
             "job": DBTaskResult.objects.get().pk,
             # Issue 9, assign.
+            "moderation": moderation.pk,
+            "moderated_rating": moderated_rating.pk,
             "assignment": ReviewAssignment.objects.create(
                 plan=plan, reviewer=member, due_on=datetime.date(2015, 1, 31)
             ).pk,
             "conflict": ForceConflict.objects.create(
                 member=MemberFactory(organisation=Organisation.objects.first()),
                 force=Force.objects.order_by("name").last(),
-            ).pk,
-            "moderation": PlanModeration.objects.create(
-                plan=loaded_plans[2],
-                overall_judgement="good",
-                leadership_rating="fully",
-                note="Agreed.",
-                decided_by=secretariat,
             ).pk,
         }
         sessions = {
