@@ -340,3 +340,144 @@ class ReviewReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} reopened on {self.reopened_at:%d %B %Y}"
+
+
+# Assignment, conflicts and moderation (issue 9, the secretariat's side of the review).
+
+
+class ReviewAssignmentQuerySet(models.QuerySet):
+    def for_reviewer(self, reviewer) -> "ReviewAssignmentQuerySet":
+        return self.filter(reviewer=reviewer)
+
+    def of_current_plans(self) -> "ReviewAssignmentQuerySet":
+        return self.exclude(plan__status=ActionPlan.Status.SUPERSEDED)
+
+
+class ReviewAssignment(models.Model):
+    """The secretariat asks one group member to review one version of a plan by a date."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    due_on = models.DateField(
+        "due on", help_text="When the review should be submitted, for example 31 January 2015."
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    last_reminded_on = models.DateField(
+        null=True, blank=True, help_text="The day the last reminder e-mail was queued."
+    )
+
+    objects = ReviewAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "plan__force__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reviewer"],
+                name="one_assignment_per_plan_reviewer",
+                violation_error_message="This member is already assigned to this plan.",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan} for {self.reviewer}, due {self.due_on:%-d %B %Y}"
+
+
+class ForceConflict(models.Model):
+    """A group member's declared conflict of interest with a force: never assigned its plans."""
+
+    member = models.ForeignKey(
+        "oversight.Member", on_delete=models.CASCADE, related_name="force_conflicts"
+    )
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why, in a few words, for example “Sits on the force's domestic abuse board”.",
+    )
+
+    class Meta:
+        ordering = ["force__name", "member__display_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "force"],
+                name="one_conflict_per_member_force",
+                violation_error_message="This conflict is already recorded.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – conflict with {self.force}"
+
+
+class PlanModeration(models.Model):
+    """The outcome the secretariat agreed for a plan whose two reviews disagree: what counts."""
+
+    plan = models.OneToOneField(ActionPlan, on_delete=models.CASCADE, related_name="moderation")
+    overall_judgement = models.CharField(
+        max_length=20, choices=PlanReview.Judgement.choices, help_text="The agreed judgement."
+    )
+    leadership_rating = models.CharField(
+        max_length=15, choices=PlanReview.Rating.choices, help_text="The agreed leadership rating."
+    )
+    note = models.TextField(
+        validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)],
+        help_text="How the outcome was agreed, for example “Discussed with both reviewers on 3 March”.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_moderations"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan__force__name", "plan__version"]
+        verbose_name = "moderated outcome"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall_judgement__in=_JUDGEMENT_VALUES),
+                name="moderation_judgement_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(leadership_rating__in=_RATING_VALUES),
+                name="moderation_leadership_known",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="moderation_has_a_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Moderated outcome for {self.plan}"
+
+
+class ModeratedAreaRating(models.Model):
+    """The agreed rating of a moderated plan in one working-group area."""
+
+    moderation = models.ForeignKey(
+        PlanModeration, on_delete=models.CASCADE, related_name="area_ratings"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="moderated_ratings")
+    rating = models.CharField(max_length=15, choices=PlanReview.Rating.choices)
+
+    class Meta:
+        ordering = ["moderation", "area__position", "area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["moderation", "area"],
+                name="one_moderated_rating_per_area",
+                violation_error_message="This outcome already rates this area.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=_RATING_VALUES), name="moderated_rating_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} in {self.moderation}"

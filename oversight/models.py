@@ -14,6 +14,10 @@ from oversight.uploads import DOCUMENT_HELP_TEXT, meeting_paper_document_path, v
 class Organisation(models.Model):
     """A body that sits on the group or that a recommendation is addressed to."""
 
+    class Sector(models.TextChoices):
+        STATUTORY = "statutory", "Statutory"
+        VOLUNTARY = "voluntary", "Voluntary"
+
     name = models.CharField(
         max_length=200,
         unique=True,
@@ -23,6 +27,15 @@ class Organisation(models.Model):
         max_length=30,
         blank=True,
         help_text="The short form people use, if any, for example “CAADA”.",
+    )
+    sector = models.CharField(
+        max_length=10,
+        choices=Sector.choices,
+        blank=True,
+        help_text=(
+            "Statutory (for example the Home Office or a police body) or voluntary (for example "
+            "Women's Aid). Each force plan is reviewed by one member from each sector."
+        ),
     )
 
     class Meta:
@@ -147,6 +160,11 @@ class Member(models.Model):
         else:
             label = self.role
         return f"{label}, Chair" if self.is_chair else label
+
+    @property
+    def sector(self) -> str:
+        """The sector of the member's organisation ("" without one), for assigning reviewers."""
+        return self.organisation.sector if self.organisation else ""
 
 
 class Meeting(models.Model):

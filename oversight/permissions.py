@@ -191,3 +191,29 @@ class MembersAreaRequiredMixin(AccessMixin):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return _members_area_gate(request) or super().dispatch(request, *args, **kwargs)
+
+
+# Assignment, moderation and the summary's downloads (issue 9, assign).
+ASSIGN_PERMISSION = "forces.add_reviewassignment"
+MODERATE_PERMISSION = "forces.add_planmoderation"
+
+
+def can_assign_reviewers(user: User) -> bool:
+    """Asking group members to review plans, by hand or by auto-assign: the secretariat."""
+    return bool(user.is_active and user.is_staff and user.has_perm(ASSIGN_PERMISSION))
+
+
+def can_moderate(user: User) -> bool:
+    """Recording the agreed outcome where two reviews of a plan disagree: the secretariat."""
+    return bool(user.is_active and user.is_staff and user.has_perm(MODERATE_PERMISSION))
+
+
+def can_see_review_summary(user: User) -> bool:
+    """The summary of counted ratings (heatmap, bars): members and the secretariat, never the
+    public. It shows ratings, not any review's text or its author."""
+    return can_use_members_area(user)
+
+
+def can_download_reviews(user: User) -> bool:
+    """Every submitted review, text and author included, as CSV or XLSX: the secretariat only."""
+    return is_secretariat(user)

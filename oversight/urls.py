@@ -16,6 +16,7 @@ urlpatterns = [
     path("updates/", include("reports.urls")),
     path("recommendations/", include("reports.recommendation_urls")),
     path("forces/", include("forces.urls")),
+    path("members/", include("forces.member_urls")),
     # Meeting papers, for group members and the secretariat: uploads have no public URL.
     path(
         "group/papers/<int:pk>/document/",

@@ -41,7 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from forces.models import ActionPlan, Force
+from forces.models import ActionPlan, Force, ForceConflict, PlanModeration, ReviewAssignment
 from oversight.mail import email_queue
 from oversight.models import (
     LoadedRecord,
@@ -99,6 +99,8 @@ CONFIRM_DELETE = {"post": "yes"}  # what the admin's "Yes, I'm sure" button send
 RESET_EMAIL = {"email": "nobody@example.org"}
 SAVE_REVIEW = {"action": "save", "version": 0, "gaps": "No date for training call handlers."}
 REOPEN_REVIEW = {"reason": "Please rate Risk Assessment again."}
+ASSIGN_ACTION = {"action": "assign_reviewers", "_selected_action": "1"}
+AUTO_ASSIGN_ACTION = {"action": "auto_assign_reviewers", "_selected_action": "1"}
 
 
 class Redirect(NamedTuple):
@@ -592,6 +594,69 @@ ROWS = [
     row(POST, "/admin/forces/actionplan/process_import/",                       LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(GET,  "/admin/forces/actionplan/export/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(POST, "/admin/forces/actionplan/export/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+
+    # ---- Issue 9, assign: the members' dashboard, plans list, summary and downloads; the
+    # secretariat's assignment, conflict and moderation admin. Members and the secretariat see
+    # the dashboard, list and summary; the downloads of every review are the secretariat's ----
+    row(GET,  "/members/",                                                      SIGN_IN, 200,  200,   SIGN_IN, 200,    200),
+    row(POST, "/members/",                                                      SIGN_IN, 405,  405,   SIGN_IN, 405,    405),
+    row(GET,  "/forces/plans/?nation=wales&status=reviewed&mine=on&sort=status", SIGN_IN, 200, 200,   SIGN_IN, 200,    200),
+    row(GET,  "/forces/plans/summary/",                                         SIGN_IN, 200,  200,   SIGN_IN, 200,    200),
+    row(POST, "/forces/plans/summary/",                                         SIGN_IN, 405,  405,   SIGN_IN, 405,    405),
+    row(GET,  "/forces/plans/summary/reviews.csv",                              SIGN_IN, 403,  403,   SIGN_IN, 200,    200),
+    row(POST, "/forces/plans/summary/reviews.csv",                              SIGN_IN, 405,  405,   SIGN_IN, 405,    405),
+    row(GET,  "/forces/plans/summary/reviews.xlsx",                             SIGN_IN, 403,  403,   SIGN_IN, 200,    200),
+    row(POST, "/forces/plans/summary/reviews.xlsx",                             SIGN_IN, 405,  405,   SIGN_IN, 405,    405),
+    # The two bulk actions on action plans (the query strings only tell the rows apart): their
+    # first page is a form (200) for the secretariat.
+    row(POST, "/admin/forces/actionplan/?q=",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200, data=ASSIGN_ACTION),
+    row(POST, "/admin/forces/actionplan/?o=1",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200, data=AUTO_ASSIGN_ACTION),
+    row(GET,  "/admin/forces/reviewassignment/",                                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/reviewassignment/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/reviewassignment/add/",                            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/reviewassignment/{assignment}/history/",           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/reviewassignment/{assignment}/delete/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/reviewassignment/{assignment}/delete/",            LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/reviewassignment/{assignment}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/reviewassignment/{assignment}/change/",            LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/reviewassignment/{assignment}/",                   LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/forces/forceconflict/",                                   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/forceconflict/add/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/forceconflict/add/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/forceconflict/{conflict}/history/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/forceconflict/{conflict}/delete/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/forceconflict/{conflict}/delete/",                 LOGIN, LOGIN, LOGIN, LOGIN, LIST,   LIST, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/forceconflict/{conflict}/change/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/forceconflict/{conflict}/change/",                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/forceconflict/{conflict}/",                        LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # Moderated outcomes are recorded on the moderation page only: no add or change form.
+    row(GET,  "/admin/forces/planmoderation/",                                  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planmoderation/needed/",                           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planmoderation/needed/",                           LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planmoderation/plan/{reviewed_plan}/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # An empty POST: the form again with its errors.
+    row(POST, "/admin/forces/planmoderation/plan/{reviewed_plan}/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planmoderation/add/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/planmoderation/add/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/planmoderation/{moderation}/history/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/planmoderation/{moderation}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # Not deleted: its area ratings are read-only (the admin refuses to cascade to them); an
+    # outcome is changed by recording it again on the moderation page.
+    row(POST, "/admin/forces/planmoderation/{moderation}/delete/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/planmoderation/{moderation}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/planmoderation/{moderation}/change/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/planmoderation/{moderation}/",                     LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # The agreed area ratings: read-only, recorded with their outcome on the moderation page.
+    row(GET,  "/admin/forces/moderatedarearating/",                             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/moderatedarearating/add/",                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/moderatedarearating/add/",                         LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/history/",  LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/delete/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/forces/moderatedarearating/{moderated_rating}/delete/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/change/",   LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/forces/moderatedarearating/{moderated_rating}/change/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/",          LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # ---- end of issue 9, assign ----
 ]
 # fmt: on
 
@@ -659,6 +724,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         outgoing, _ = email_queue(
             idempotency_key="matrix:1", to=["someone@example.org"], subject="Hello", body="Hi"
         )
+        moderation = PlanModeration.objects.create(
+            plan=loaded_plans[2],
+            overall_judgement="good",
+            leadership_rating="fully",
+            note="Agreed.",
+            decided_by=secretariat,
+        )
+        moderated_rating = moderation.area_ratings.create(
+            area=Area.objects.order_by("pk").first(), rating="partly"
+        )
         ids = {
             # Records of our own that nothing else refers to, so a delete goes through.
             "organisation": OrganisationFactory(name="Spare organisation").pk,
@@ -698,6 +773,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "worker": TaskWorker.objects.create(worker_id="matrix", last_seen_at=timezone.now()).pk,
             "job": DBTaskResult.objects.get().pk,
             "meeting_action": MeetingActionFactory(meeting=MeetingFactory()).pk,
+            # Issue 9, assign.
+            "moderation": moderation.pk,
+            "moderated_rating": moderated_rating.pk,
+            "assignment": ReviewAssignment.objects.create(
+                plan=plan, reviewer=member, due_on=datetime.date(2015, 1, 31)
+            ).pk,
+            "conflict": ForceConflict.objects.create(
+                member=MemberFactory(organisation=Organisation.objects.first()),
+                force=Force.objects.order_by("name").last(),
+            ).pk,
         }
         # Issue 10: the latest history version of the records above that have a history.
         for name, model in (

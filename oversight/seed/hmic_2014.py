@@ -20,6 +20,7 @@ EDITION_SLUG = "2014-12"
 class OrganisationRow(TypedDict):
     name: str
     abbreviation: str
+    sector: str
 
 
 class MemberRow(TypedDict):
@@ -90,20 +91,26 @@ class EditionRow(TypedDict):
 # The member list prints “Zoe Billingham – HMIC” but “Diana Barran – Co-ordinated Action
 # Against Domestic Abuse”, and Member.listing_label shows the organisation's name: so HMIC is
 # stored under the name the list uses, and CAADA under its full name with its abbreviation.
+# Sectors, for assigning reviewers ("by members of statutory and voluntary sectors"): public
+# bodies and police bodies are statutory, the charities voluntary.
 ORGANISATIONS: tuple[OrganisationRow, ...] = (
-    {"name": "Home Office", "abbreviation": ""},
-    {"name": "HMIC", "abbreviation": ""},
-    {"name": "College of Policing", "abbreviation": ""},
-    {"name": "Women's Aid", "abbreviation": ""},
-    {"name": "Refuge", "abbreviation": ""},
-    {"name": "Co-ordinated Action Against Domestic Abuse", "abbreviation": "CAADA"},
-    {"name": "Respect", "abbreviation": ""},
-    {"name": "Imkaan", "abbreviation": ""},
-    {"name": "Victim Support", "abbreviation": ""},
+    {"name": "Home Office", "abbreviation": "", "sector": "statutory"},
+    {"name": "HMIC", "abbreviation": "", "sector": "statutory"},
+    {"name": "College of Policing", "abbreviation": "", "sector": "statutory"},
+    {"name": "Women's Aid", "abbreviation": "", "sector": "voluntary"},
+    {"name": "Refuge", "abbreviation": "", "sector": "voluntary"},
+    {
+        "name": "Co-ordinated Action Against Domestic Abuse",
+        "abbreviation": "CAADA",
+        "sector": "voluntary",
+    },
+    {"name": "Respect", "abbreviation": "", "sector": "voluntary"},
+    {"name": "Imkaan", "abbreviation": "", "sector": "voluntary"},
+    {"name": "Victim Support", "abbreviation": "", "sector": "voluntary"},
     # Not on the group: bodies the recommendations are addressed to.
-    {"name": "Police and crime commissioners", "abbreviation": "PCCs"},
-    {"name": "Police forces in England and Wales", "abbreviation": ""},
-    {"name": "Chief constables", "abbreviation": ""},
+    {"name": "Police and crime commissioners", "abbreviation": "PCCs", "sector": "statutory"},
+    {"name": "Police forces in England and Wales", "abbreviation": "", "sector": "statutory"},
+    {"name": "Chief constables", "abbreviation": "", "sector": "statutory"},
 )
 
 # In the report's order (display_order 1 to 15). The report gives no joining dates, and names

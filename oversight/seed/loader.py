@@ -282,7 +282,11 @@ def _load_organisations(loader: _Loader) -> None:
         loader.sync(
             _organisation_key(organisation["name"]),
             Organisation,
-            values={"name": organisation["name"], "abbreviation": organisation["abbreviation"]},
+            values={
+                "name": organisation["name"],
+                "abbreviation": organisation["abbreviation"],
+                "sector": organisation["sector"],
+            },
             natural_key={"name": organisation["name"]},
         )
 

@@ -13,7 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forces.models import ActionPlan, AreaRating, Force, PlanAction, PlanReview, ReviewReopening
+from forces.models import (
+    ActionPlan,
+    AreaRating,
+    Force,
+    ForceConflict,
+    ModeratedAreaRating,
+    PlanAction,
+    PlanModeration,
+    PlanReview,
+    ReviewAssignment,
+    ReviewReopening,
+)
 from oversight.models import (
     LoadedRecord,
     Meeting,
@@ -67,11 +78,14 @@ READ_ONLY = {
     Publication,
     PublicationPdf,
     PlanReview,
+    AreaRating,
+    ReviewReopening,
     OutgoingEmail,
     RateLimitBucket,
     TaskWorker,
-    AreaRating,
-    ReviewReopening,
+    # Issue 9, assign: moderated outcomes are recorded on the moderation page only.
+    PlanModeration,
+    ModeratedAreaRating,
 }
 
 
@@ -161,6 +175,16 @@ def _loaded_record(rows: Rows, index: int) -> LoadedRecord:
     return LoadedRecordFactory(record=record)
 
 
+def _moderation(rows: Rows, index: int) -> PlanModeration:
+    return PlanModeration.objects.create(
+        plan=ActionPlanFactory(),
+        overall_judgement="good",
+        leadership_rating="fully",
+        note="Agreed.",
+        decided_by=rows.related(index, UserFactory),
+    )
+
+
 ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     Organisation: lambda rows, index: OrganisationFactory(),
     # No role, so the listing label falls back to the organisation's name.
@@ -216,6 +240,21 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     ),
     TaskWorker: lambda rows, index: TaskWorker.objects.create(
         worker_id=f"worker-{index}", last_seen_at=timezone.now()
+    ),
+    # Issue 9, assign.
+    ReviewAssignment: lambda rows, index: ReviewAssignment.objects.create(
+        plan=rows.related(index, ActionPlanFactory),
+        reviewer=UserFactory(),
+        due_on=datetime.date(2015, 1, 31),
+        assigned_by=rows.related(index, UserFactory),
+    ),
+    ForceConflict: lambda rows, index: ForceConflict.objects.create(
+        member=MemberFactory(organisation=rows.related(index, OrganisationFactory)),
+        force=rows.related(index, ForceFactory),
+    ),
+    PlanModeration: lambda rows, index: _moderation(rows, index),
+    ModeratedAreaRating: lambda rows, index: ModeratedAreaRating.objects.create(
+        moderation=_moderation(rows, index), area=AreaFactory(), rating="partly"
     ),
 }
 

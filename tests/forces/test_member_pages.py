@@ -1,0 +1,180 @@
+"""The members' dashboard, the plans list and the summary: what members see, and the queries."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from forces.models import ActionPlan, Force, PlanModeration, PlanReview, ReviewAssignment
+from tests.forces.factories import (
+    ForceFactory,
+    ProvidedActionPlanFactory,
+    SubmittedPlanReviewFactory,
+    working_group_areas,
+)
+from tests.oversight.factories import MeetingFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+
+
+def make_forces(count: int, *, reviewer, other_reviewer, secretariat) -> list[ActionPlan]:
+    """`count` forces with a provided plan, each assigned to two reviewers; every other plan
+    has both reviews submitted, and every fourth a moderated outcome."""
+    areas = working_group_areas()
+    plans = []
+    for index in range(count):
+        force = ForceFactory(
+            name=f"Force {index:04d}",
+            slug=f"force-{index:04d}",
+            nation=Force.Nation.WALES if index % 10 == 0 else Force.Nation.ENGLAND,
+        )
+        plan = ProvidedActionPlanFactory(force=force)
+        plans.append(plan)
+        for user in (reviewer, other_reviewer):
+            ReviewAssignment.objects.create(
+                plan=plan, reviewer=user, due_on=TODAY + datetime.timedelta(days=index % 20 - 5)
+            )
+        if index % 2 == 0:
+            SubmittedPlanReviewFactory(plan=plan, reviewer=reviewer)
+            SubmittedPlanReviewFactory(
+                plan=plan,
+                reviewer=other_reviewer,
+                overall_judgement=PlanReview.Judgement.INADEQUATE,
+                area_ratings={areas[0]: PlanReview.Rating.FULLY},
+            )
+        if index % 4 == 0:
+            moderation = PlanModeration.objects.create(
+                plan=plan,
+                overall_judgement=PlanReview.Judgement.GOOD,
+                leadership_rating=PlanReview.Rating.FULLY,
+                note="Agreed with both reviewers.",
+                decided_by=secretariat,
+            )
+            for area in areas:
+                moderation.area_ratings.create(area=area, rating=PlanReview.Rating.PARTLY)
+    return plans
+
+
+@pytest.fixture
+def reviewers(member_user, other_member, secretariat_user):
+    MemberFactory(user=member_user, name="Polly Neate")
+    return member_user, other_member, secretariat_user
+
+
+def build(count: int, reviewers) -> list[ActionPlan]:
+    reviewer, other, secretariat = reviewers
+    return make_forces(count, reviewer=reviewer, other_reviewer=other, secretariat=secretariat)
+
+
+def get_counting(client, url: str) -> tuple[int, bytes]:
+    client.get(url)  # the session and permission caches warmed, as on any later page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content
+
+
+# Every page starts with the same four: the session, the user, and the user's and their
+# groups' permissions (the members' area check).
+SIGNED_IN = 4
+
+
+@pytest.mark.parametrize("count", [43, 430])
+def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_client):
+    build(count, reviewers)
+    # The dashboard: my assignments with their plans and my reviews' statuses; forces per
+    # nation; current plans provided and moderated per nation; assignments and submitted
+    # reviews per nation; the next meeting.
+    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 5
+    # The list: my reviews' statuses; current plans with force and moderation; their
+    # assignments with reviewers, members and organisations; their submitted reviews; the
+    # reviews' area ratings.
+    assert get_counting(member_client, "/forces/plans/")[0] == SIGNED_IN + 5
+    assert get_counting(member_client, "/forces/plans/?sort=status&nation=wales&mine=on")[0] == (
+        SIGNED_IN + 5
+    )
+    # The summary: areas; current plans with force and moderation; assignments; submitted
+    # reviews; their area ratings; the moderated area ratings.
+    assert get_counting(member_client, "/forces/plans/summary/")[0] == SIGNED_IN + 6
+
+
+def test_the_dashboard_shows_my_reviews_progress_and_the_next_meeting(reviewers, member_client):
+    build(8, reviewers)
+    MeetingFactory(date=TODAY + datetime.timedelta(days=30), focus="agreeing the review")
+    MeetingFactory(date=TODAY - datetime.timedelta(days=30))
+    page = member_client.get("/members/").content.decode()
+    assert "8 reviews assigned to you" in page
+    assert "Overdue" in page
+    assert "8/8" in page  # plans provided of forces
+    assert "8/16" in page  # assigned reviews submitted: both reviews of every other plan
+    assert "2/8" in page  # moderated
+    assert "agreeing the review" in page
+    assert "Wales" in page
+
+
+def test_the_plans_list_filters_and_sorts(reviewers, member_client, other_member):
+    plans = build(6, reviewers)
+    ReviewAssignment.objects.filter(plan=plans[1], reviewer=reviewers[0]).delete()
+    rows = member_client.get("/forces/plans/?mine=on").context["rows"]
+    assert plans[1] not in [row.plan for row in rows] and len(rows) == 5
+    wales = member_client.get("/forces/plans/?nation=wales").context["rows"]
+    assert [row.plan.force.name for row in wales] == ["Force 0000"]
+    moderated = member_client.get("/forces/plans/?status=moderated").context["rows"]
+    assert [row.plan for row in moderated] == [plans[0], plans[4]]
+    by_status = member_client.get("/forces/plans/?sort=status").context["rows"]
+    assert [row.status for row in by_status] == sorted(
+        (row.status for row in by_status), key=list(type(by_status[0].status)).index
+    )
+    # Nonsense in the address is ignored, not an error.
+    assert member_client.get("/forces/plans/?nation=mars&sort=%3Cscript%3E").status_code == 200
+    page = member_client.get("/forces/plans/").content.decode()
+    assert "Polly Neate" in page and "Being reviewed" in page
+
+
+def test_the_summary_is_a_table_with_text_and_charts_with_their_figures(reviewers, member_client):
+    build(4, reviewers)
+    page = member_client.get("/forces/plans/summary/").content.decode()
+    assert "<table" in page and "Not yet counted" in page and "Partly addressed" in page
+    assert 'role="img"' in page and "<title" in page
+    assert "Download every submitted review" not in page  # members do not get the downloads
+
+
+def test_the_secretariat_downloads_every_submitted_review(reviewers, secretariat_client):
+    build(4, reviewers)
+    response = secretariat_client.get("/forces/plans/summary/reviews.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["force", "nation", "plan_version"]
+    assert len(rows) == 1 + 4  # two plans with two submitted reviews each
+    assert "Every call handler trained in DASH by March." in rows[1]
+
+    xlsx = secretariat_client.get("/forces/plans/summary/reviews.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 5 and sheet["A1"].value == "force"
+
+
+def test_a_formula_in_a_review_is_kept_as_text_in_the_download(reviewers, secretariat_client):
+    plan = build(1, reviewers)[0]
+    plan.reviews.update(strengths='=HYPERLINK("http://evil")')
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                secretariat_client.get("/forces/plans/summary/reviews.csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert '\'=HYPERLINK("http://evil")' in rows[1]
+
+
+def test_members_cannot_download_reviews(reviewers, member_client):
+    assert member_client.get("/forces/plans/summary/reviews.csv").status_code == 403
+    assert member_client.get("/forces/plans/summary/reviews.xlsx").status_code == 403
