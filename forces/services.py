@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from forces.models import ActionPlan, AreaRating, PlanReview, ReviewReopening
+from forces.models import ActionPlan, AreaRating, PlanReview, ReviewAssignment, ReviewReopening
+from oversight.mail import email_queue
 from oversight.permissions import can_change_review, can_reopen_review, can_review_plans
 from recommendations.models import Area
 
@@ -68,10 +69,31 @@ def action_plan_add_version(*, plan: ActionPlan) -> ActionPlan:
 def reassign_on_new_version(old_plan: ActionPlan, new_plan: ActionPlan) -> None:
     """Ask the reviewers assigned to a superseded version to review its successor.
 
-    A hook for the assignment work (`forces/assignments.py`, the "assign" part of issue 9):
-    it runs inside `action_plan_add_version`'s transaction, once per superseded version.
-    Until reviewer assignments exist it has nothing to do.
+    Runs inside `action_plan_add_version`'s transaction, once per superseded version: each
+    reviewer gets the same assignment (and due date) on the new version, and one e-mail saying
+    so. Their review of the old version stays with the old version.
     """
+    for assignment in old_plan.assignments.select_related("reviewer"):
+        _, created = ReviewAssignment.objects.get_or_create(
+            plan=new_plan,
+            reviewer=assignment.reviewer,
+            defaults={"due_on": assignment.due_on, "assigned_by": assignment.assigned_by},
+        )
+        if not created or not assignment.reviewer.email:
+            continue
+        email_queue(
+            idempotency_key=f"plan-version-assigned:{new_plan.pk}:{assignment.reviewer_id}",
+            to=[assignment.reviewer.email],
+            subject=f"A new version of the {new_plan.force.name} action plan to review",
+            body=(
+                f"{new_plan.force.name} has provided version {new_plan.version} of its action "
+                f"plan, replacing the version {old_plan.version} you were asked to review.\n\n"
+                "Please review the new version: sign in to the National Oversight Group service "
+                "and open your assigned reviews. Your review of the earlier version is kept with "
+                f"it. The new review is due on {assignment.due_on.day} "
+                f"{assignment.due_on:%B %Y}.\n"
+            ),
+        )
 
 
 def area_rating_key(area: Area) -> str:

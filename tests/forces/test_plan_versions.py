@@ -1,6 +1,7 @@
 """A force's plan versions: adding one supersedes the earlier, which keeps its reviews but takes
 no new ones. The current plan is the one not superseded, on every page and in the admin."""
 
+import datetime
 import importlib
 import logging
 
@@ -9,8 +10,9 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from forces.models import ActionPlan, PlanReview
-from forces.services import SUPERSEDED_MESSAGE, action_plan_add_version
+from forces.models import ActionPlan, PlanReview, ReviewAssignment
+from forces.services import SUPERSEDED_MESSAGE, action_plan_add_version, reassign_on_new_version
+from oversight.models import OutgoingEmail
 from tests.forces.factories import (
     ActionPlanFactory,
     ForceFactory,
@@ -258,3 +260,40 @@ def test_the_current_version_takes_reviews_as_before(member_client, gwent_v1):
     response = member_client.post(review_url(v2), {"gaps": "On v2", "action": "save", "version": 0})
     assert response.status_code == 302
     assert PlanReview.objects.get().plan == v2
+
+
+# ---- Reviewers of a superseded version are asked to review the new one ----
+
+
+def test_reviewers_assigned_to_the_old_version_are_assigned_the_new_one_and_told_once(
+    gwent_v1, member_user
+):
+    member_user.email = "reviewer@example.org"
+    member_user.save()
+    due = datetime.date(2015, 2, 28)
+    ReviewAssignment.objects.create(plan=gwent_v1, reviewer=member_user, due_on=due)
+    SubmittedPlanReviewFactory(plan=gwent_v1, reviewer=member_user)
+
+    new = add_version(gwent_v1.force, 2)
+
+    assignment = ReviewAssignment.objects.get(plan=new)
+    assert (assignment.reviewer, assignment.due_on) == (member_user, due)
+    # The old version keeps its assignment and its review.
+    assert gwent_v1.assignments.count() == 1 and gwent_v1.reviews.count() == 1
+    mail = OutgoingEmail.objects.get()
+    assert mail.to == ["reviewer@example.org"]
+    assert "version 2" in mail.body and "Gwent Police" in mail.subject
+
+
+def test_asking_again_makes_no_second_assignment_and_sends_no_second_mail(gwent_v1, member_user):
+    member_user.email = "reviewer@example.org"
+    member_user.save()
+    ReviewAssignment.objects.create(
+        plan=gwent_v1, reviewer=member_user, due_on=datetime.date(2015, 2, 28)
+    )
+    new = add_version(gwent_v1.force, 2)
+
+    reassign_on_new_version(gwent_v1, new)
+
+    assert ReviewAssignment.objects.filter(plan=new).count() == 1
+    assert OutgoingEmail.objects.count() == 1
