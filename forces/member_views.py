@@ -22,6 +22,7 @@ from oversight.permissions import (
     is_secretariat,
     members_area_required,
 )
+from oversight.selectors import open_actions_for
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,12 +31,15 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 @members_area_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """`/members/`: my assigned reviews, the national progress and the next meeting."""
+    """`/members/`: my assigned reviews, my open actions from meetings, the national progress
+    and the next meeting."""
+    member = getattr(request.user, "group_member", None)
     return render(
         request,
         "forces/dashboard.html",
         {
             "dashboard": selectors.dashboard(request.user),
+            "open_actions": list(open_actions_for(member)) if member else [],
             # The shared draft update comes with a later issue; its place on the page is kept.
             "shared_draft_update": None,
         },

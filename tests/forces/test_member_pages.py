@@ -16,7 +16,7 @@ from tests.forces.factories import (
     SubmittedPlanReviewFactory,
     working_group_areas,
 )
-from tests.oversight.factories import MeetingFactory, MemberFactory
+from tests.oversight.factories import MeetingActionFactory, MeetingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +90,8 @@ def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_clien
     build(count, reviewers)
     # The dashboard: my assignments with their plans and my reviews' statuses; forces per
     # nation; current plans provided and moderated per nation; assignments and submitted
-    # reviews per nation; the next meeting.
-    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 5
+    # reviews per nation; my open actions from meetings; the next meeting.
+    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 6
     # The list: my reviews' statuses; current plans with force and moderation; their
     # assignments with reviewers, members and organisations; their submitted reviews; the
     # reviews' area ratings.
@@ -178,3 +178,31 @@ def test_a_formula_in_a_review_is_kept_as_text_in_the_download(reviewers, secret
 def test_members_cannot_download_reviews(reviewers, member_client):
     assert member_client.get("/forces/plans/summary/reviews.csv").status_code == 403
     assert member_client.get("/forces/plans/summary/reviews.xlsx").status_code == 403
+
+
+def test_the_dashboard_lists_my_open_actions_from_meetings_and_no_one_elses(
+    reviewers, member_client, member_user
+):
+    me = member_user.group_member
+    meeting = MeetingFactory(date=TODAY - datetime.timedelta(days=10))
+    MeetingActionFactory(
+        meeting=meeting,
+        what="Circulate the draft plan",
+        owner_member=me,
+        due_on=TODAY - datetime.timedelta(days=1),
+    )
+    MeetingActionFactory(
+        meeting=meeting,
+        what="Already done",
+        owner_member=me,
+        done=True,
+        done_on=TODAY,
+    )
+    MeetingActionFactory(
+        meeting=meeting, what="Someone else's action", owner_member=MemberFactory()
+    )
+
+    page = member_client.get("/members/").content.decode()
+
+    assert "Circulate the draft plan" in page and "Overdue" in page
+    assert "Already done" not in page and "Someone else" not in page
