@@ -360,8 +360,9 @@ class ReviewerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AssignReviewersForm(forms.Form):
+    # The choices depend on today's date: made per form, in __init__, never at import.
     reviewers = ReviewerChoiceField(
-        queryset=reviewer_choices(),
+        queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one reviewer"},
     )

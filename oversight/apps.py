@@ -13,9 +13,12 @@ class OversightConfig(AppConfig):
         # History (values before and after, revert) of the group's records: issue 10.
         from simple_history import register
 
-        from oversight import accounts, checks  # noqa: F401
         from oversight.models import Meeting, MeetingAction, Member, Organisation
 
+        # Registered before anything else is imported: a field copied for the history model
+        # after a query has used it keeps that query's cached column, on the wrong table.
         for model in (Member, Organisation, MeetingAction):
             register(model)
         register(Meeting, m2m_fields=["attendees"])
+
+        from oversight import accounts, checks  # noqa: F401
