@@ -81,3 +81,11 @@ def plain_http_allowed():
     """
     with override_settings(SECURE_SSL_REDIRECT=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def two_factor_not_required(settings):
+    """Tests run with DEBUG off, where two-factor is required for staff by default. Sessions
+    made with force_login have passed no second factor, so it is off unless a test (of
+    two-factor: tests/oversight/test_two_factor.py) switches it on."""
+    settings.TWO_FACTOR_REQUIRED = False

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from forces.models import ActionPlan, Force, PlanAction, PlanReview
 from oversight.models import (
+    Invitation,
     LoadedRecord,
     Meeting,
     MeetingPaper,
@@ -33,6 +34,7 @@ from tests.forces.factories import (
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
+    InvitationFactory,
     LoadedRecordFactory,
     MeetingFactory,
     MeetingPaperFactory,
@@ -66,6 +68,7 @@ READ_ONLY = {
     OutgoingEmail,
     RateLimitBucket,
     TaskWorker,
+    Invitation,
 }
 
 
@@ -193,6 +196,8 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     TaskWorker: lambda rows, index: TaskWorker.objects.create(
         worker_id=f"worker-{index}", last_seen_at=timezone.now()
     ),
+    # Getting in (issue 9, access): each invitation by a member and a creator of its own.
+    Invitation: lambda rows, index: InvitationFactory(created_by=UserFactory()),
 }
 
 
