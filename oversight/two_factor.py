@@ -66,7 +66,8 @@ def has_second_factor(user: Any) -> bool:
 def owes_second_factor(request: HttpRequest) -> bool:
     """Signed in with a password only, where a code is needed too."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():
+    # A user just signed in by login() is a fresh object, without OTPMiddleware's is_verified.
+    if not user.is_authenticated or (hasattr(user, "is_verified") and user.is_verified()):
         return False
     return bool(request.session.get(PENDING_KEY)) or needs_second_factor(user)
 
