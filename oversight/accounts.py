@@ -16,19 +16,25 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from axes.signals import user_locked_out
+from django import forms
 from django.conf import settings
-from django.contrib.auth import logout
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import login, logout
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.auth.views import PasswordResetView
 from django.core import checks
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views import View
 
-from oversight import mail
+from oversight import invitations, mail, two_factor
 from oversight.tasks import send_password_reset
 from oversight.throttle import RateLimit, rate_limit_hit
 
@@ -322,3 +328,215 @@ class PasswordResetRequestView(PasswordResetView):
             return response
         log_event("password_reset_requested", ip=client)
         return HttpResponseRedirect(self.get_success_url())
+
+
+# ---- Invitations: a member sets the password of the login the secretariat made ------------
+
+
+class InvitationAcceptView(View):
+    """The link in an invitation: choose a password (twice), then signed in."""
+
+    template_name = "registration/invitation_accept.html"
+    invalid_template_name = "registration/invitation_invalid.html"
+
+    def dispatch(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            self.invitation = invitations.invitation_for_token(token)
+        except invitations.InvitationInvalid:
+            log_event("invitation_link_invalid", level=logging.WARNING, ip=client_ip(request))
+            return render(request, self.invalid_template_name)
+        self.token = token
+        return super().dispatch(request, token)
+
+    def _render(self, form: SetPasswordForm) -> HttpResponse:
+        return render(
+            self.request, self.template_name, {"form": form, "invitation": self.invitation}
+        )
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._render(SetPasswordForm(self.invitation.member.user))
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        form = SetPasswordForm(self.invitation.member.user, request.POST)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            user = invitations.invitation_accept(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except invitations.InvitationInvalid:
+            return render(request, self.invalid_template_name)
+        login(request, user, backend="oversight.auth_backends.MemberAwareBackend")
+        return redirect(
+            two_factor.next_step_url(request) or f"{reverse('two-factor-set-up')}?offer=1"
+        )
+
+
+# ---- Two-factor: set up an app, give a code at sign-in, recovery codes ---------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=20, error_messages={"required": "Enter the code"}
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code", max_length=20, error_messages={"required": "Enter a recovery code"}
+    )
+
+
+def _refused_message(refused: two_factor.CodeRefused, wrong: str) -> str:
+    if refused.wait_until:
+        seconds = max(1, int((refused.wait_until - timezone.now()).total_seconds()) + 1)
+        return f"Too many wrong codes. Wait {seconds} seconds, then try again."
+    return wrong
+
+
+class TwoFactorPage(LoginRequiredMixin, View):
+    """Signed-in users only; anonymous visitors are sent to sign in."""
+
+    template_name = ""
+
+    def _render(self, context: dict, status: int = 200) -> HttpResponse:
+        next_url = two_factor.safe_next(self.request, "")
+        return render(
+            self.request, self.template_name, {"next": next_url, **context}, status=status
+        )
+
+    def _done(self) -> HttpResponse:
+        return redirect(
+            two_factor.safe_next(self.request, resolve_url(settings.LOGIN_REDIRECT_URL))
+        )
+
+
+class TwoFactorSetUpView(TwoFactorPage):
+    """Scan the QR code (or type the key), then confirm with a code; recovery codes follow."""
+
+    template_name = "registration/two_factor_set_up.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and two_factor.has_second_factor(request.user):
+            # An app is set up already: a half-signed-in session may not swap it for another.
+            if two_factor.owes_second_factor(request):
+                return redirect("two-factor-verify")
+            return redirect("two-factor-recovery-codes")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _page(self, form: CodeForm, status: int = 200) -> HttpResponse:
+        device = two_factor.app_device_for_set_up(self.request.user)
+        return self._render(
+            {
+                "form": form,
+                "qr_code": mark_safe(two_factor.qr_code_svg(device)),  # noqa: S308 segno's SVG, no user text
+                "manual_key": two_factor.manual_key(device),
+                "required": two_factor.needs_second_factor(self.request.user),
+                "skip_url": two_factor.safe_next(
+                    self.request, resolve_url(settings.LOGIN_REDIRECT_URL)
+                ),
+            },
+            status,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(CodeForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                codes = two_factor.two_factor_set_up(
+                    request=request, code=form.cleaned_data["code"]
+                )
+            except two_factor.CodeRefused as refused:
+                form.add_error(
+                    "code",
+                    _refused_message(
+                        refused, "The code is not right. Enter the 6-digit code your app shows now."
+                    ),
+                )
+            else:
+                log_event("two_factor_set_up", user=request.user.pk, ip=client_ip(request))
+                return render(
+                    request,
+                    "registration/two_factor_recovery_codes.html",
+                    {
+                        "codes": codes,
+                        "continue_url": two_factor.safe_next(
+                            request, resolve_url(settings.LOGIN_REDIRECT_URL)
+                        ),
+                    },
+                )
+        return self._page(form)
+
+
+class TwoFactorVerifyView(TwoFactorPage):
+    """The second step of signing in: the code from the app."""
+
+    template_name = "registration/two_factor_verify.html"
+    form_class = CodeForm
+    wrong_message = "The code is not right. Enter the 6-digit code your app shows now."
+    event = "two_factor_verified"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not two_factor.owes_second_factor(request):
+            return self._done()
+        return super().dispatch(request, *args, **kwargs)
+
+    def verify(self, code: str) -> None:
+        two_factor.two_factor_verify(request=self.request, code=code)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render({"form": self.form_class()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.verify(form.cleaned_data["code"])
+            except two_factor.CodeRefused as refused:
+                log_event(
+                    "two_factor_failed",
+                    level=logging.WARNING,
+                    user=request.user.pk,
+                    ip=client_ip(request),
+                )
+                form.add_error("code", _refused_message(refused, self.wrong_message))
+            else:
+                log_event(self.event, user=request.user.pk, ip=client_ip(request))
+                return self._done()
+        return self._render({"form": form})
+
+
+class TwoFactorRecoveryView(TwoFactorVerifyView):
+    """Signing in with a recovery code when the phone is not to hand: each code works once."""
+
+    template_name = "registration/two_factor_recovery.html"
+    form_class = RecoveryCodeForm
+    wrong_message = "The recovery code is not right, or it has been used already."
+    event = "two_factor_recovery_code_used"
+
+    def verify(self, code: str) -> None:
+        two_factor.two_factor_recover(request=self.request, code=code)
+
+
+class TwoFactorRecoveryCodesView(TwoFactorPage):
+    """How many recovery codes are left, and a button for ten new ones (shown once)."""
+
+    template_name = "registration/two_factor_recovery_codes.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not two_factor.has_second_factor(request.user):
+            return redirect("two-factor-set-up")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render({"codes_left": two_factor.recovery_codes_left(request.user)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        codes = two_factor.recovery_codes_make(user=request.user)
+        log_event("two_factor_recovery_codes_made", user=request.user.pk, ip=client_ip(request))
+        return self._render(
+            {"codes": codes, "continue_url": resolve_url(settings.LOGIN_REDIRECT_URL)}
+        )

@@ -1,9 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
+from oversight import invitations
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.models import (
     LoadedRecord,
@@ -12,6 +20,11 @@ from oversight.models import (
     MeetingPaper,
     Member,
     Organisation,
+)
+from oversight.permissions import (
+    can_grant_staff_access,
+    can_manage_member_logins,
+    is_member_login,
 )
 from oversight.uploads import DocumentDownloadInput
 
@@ -68,11 +81,122 @@ class MemberAdmin(ModelAdmin):
     fieldsets = (
         (None, {"fields": ("honorific", "name", "role", "organisation", "represents")}),
         ("On the group", {"fields": ("is_chair", "display_order", "joined_on", "left_on")}),
-        ("Sign-in", {"fields": ("user",)}),
+        (
+            "Sign-in",
+            {
+                "fields": ("email", "user", "invitation_status"),
+                "description": (
+                    "“Invite to sign in” (top right) makes the member a login and e-mails them "
+                    "a link to choose a password. The link works once, for 7 days."
+                ),
+            },
+        ),
     )
+    readonly_fields = ("invitation_status",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
         return super().get_queryset(request).select_related("organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Linking a member to a staff login would let an invitation set that login's password.
+        if db_field.name == "user" and not can_grant_staff_access(request.user):
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=False, is_superuser=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="invitation")
+    def invitation_status(self, member: Member) -> str:
+        invitation = member.invitations.first() if member.pk else None
+        if invitation is None:
+            return "Not invited"
+        status = {
+            "open": "Sent {:%d %b %Y %H:%M}, the link works until {:%d %b %Y}",
+            "used": "Accepted {2:%d %b %Y %H:%M}",
+            "revoked": "Revoked {3:%d %b %Y %H:%M}",
+            "expired": "Expired {1:%d %b %Y}: resend it",
+        }[invitation.status]
+        return status.format(
+            timezone.localtime(invitation.created_at),
+            timezone.localtime(invitation.expires_at),
+            invitation.used_at and timezone.localtime(invitation.used_at),
+            invitation.revoked_at and timezone.localtime(invitation.revoked_at),
+        )
+
+    # ---- Invite to sign in, resend, revoke: POST buttons on the change page ----
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                f"<path:object_id>/{action}/",
+                self.admin_site.admin_view(require_POST(getattr(self, f"{action}_view"))),
+                name="{}_{}_{}".format(*info, action),
+            )
+            for action in ("invite", "resend", "revoke")
+        ] + super().get_urls()
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ) -> HttpResponse:
+        if obj is not None and can_manage_member_logins(request.user):
+            latest = obj.invitations.first()
+            context.update(
+                can_manage_login=True,
+                invite_url=self._url("invite", obj),
+                resend_url=self._url("resend", obj),
+                revoke_url=self._url("revoke", obj),
+                invited=latest is not None,
+                has_open_invitation=obj.invitations.open().exists(),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _url(view: str, member: Member) -> str:
+        return reverse(f"admin:oversight_member_{view}", args=[member.pk])
+
+    def _member(self, request: HttpRequest, object_id: str) -> Member:
+        if not can_manage_member_logins(request.user):
+            raise PermissionDenied
+        member = self.get_object(request, unquote(object_id))
+        if member is None:
+            raise Http404("No such member")
+        return member
+
+    def _send(self, request: HttpRequest, object_id: str, service) -> HttpResponse:
+        member = self._member(request, object_id)
+        try:
+            service(
+                member=member, invited_by=request.user, site_url=request.build_absolute_uri("/")
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            member.refresh_from_db()
+            messages.success(
+                request,
+                format_html(
+                    "Invitation e-mailed to {}. Their username is {}. The link works for 7 days.",
+                    member.email,
+                    member.user.get_username(),
+                ),
+            )
+        return HttpResponseRedirect(self._url("change", member))
+
+    def invite_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Make the member a login (Group members role) and e-mail them a one-time link."""
+        return self._send(request, object_id, invitations.invitation_send)
+
+    def resend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A new link; the one sent before stops working."""
+        return self._send(request, object_id, invitations.invitation_resend)
+
+    def revoke_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The link sent stops working. The login stays (deactivate it on the user's page)."""
+        member = self._member(request, object_id)
+        if invitations.invitation_revoke(member=member, revoked_by=request.user):
+            messages.success(request, "The invitation link was revoked: it no longer works.")
+        else:
+            messages.warning(request, "There was no open invitation to revoke.")
+        return HttpResponseRedirect(self._url("change", member))
 
     @admin.display(description="listed as", ordering="display_order")
     def listing_label(self, member: Member) -> str:
@@ -231,3 +355,147 @@ class MeetingActionAdmin(ModelAdmin):
     @admin.display(description="overdue", boolean=True)
     def overdue(self, action: MeetingAction) -> bool:
         return action.is_overdue
+
+
+# ---- Logins: the secretariat manages members' logins; only superusers grant powers ----
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class MemberLoginAdmin(UserAdmin):
+    """Django's UserAdmin for superusers; for the secretariat, members' logins only.
+
+    The secretariat sees logins that are neither staff nor superuser, and may change only
+    whether they are active: deactivating signs the member out on their next request. The
+    form it gets has no other field, so a crafted POST of `is_superuser`, `is_staff`, `groups`
+    or `user_permissions` is ignored. Adding logins is done by inviting a member; deleting,
+    setting passwords and granting roles stay with superusers.
+    """
+
+    member_login_fieldsets = (
+        (None, {"fields": ("username", "member_link")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        (
+            "Access",
+            {
+                "fields": ("is_active",),
+                "description": (
+                    "Untick “Active” to stop this member signing in; they are signed out on "
+                    "their next request. Invite them again from their member page to restore it."
+                ),
+            },
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_list_display(self, request: HttpRequest):
+        if can_grant_staff_access(request.user):
+            return super().get_list_display(request)
+        return ("username", "email", "first_name", "last_name", "is_active", "last_login")
+
+    def get_list_filter(self, request: HttpRequest):
+        if can_grant_staff_access(request.user):
+            return super().get_list_filter(request)
+        return ("is_active",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request).select_related("group_member")
+        if can_grant_staff_access(request.user):
+            return queryset
+        return queryset.filter(is_staff=False, is_superuser=False)
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        if can_grant_staff_access(request.user):
+            return super().get_fieldsets(request, obj)
+        return self.member_login_fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if can_grant_staff_access(request.user):
+            return ("member_link",)
+        return (
+            "username",
+            "member_link",
+            "first_name",
+            "last_name",
+            "email",
+            "last_login",
+            "date_joined",
+        )
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        if not can_grant_staff_access(request.user):
+            # A plain ModelForm of the one field: UserChangeForm's password link and its
+            # clean-ups are for superusers.
+            kwargs["form"] = admin.ModelAdmin.form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if (
+            obj is not None
+            and not can_grant_staff_access(request.user)
+            and not is_member_login(obj)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if (
+            obj is not None
+            and not can_grant_staff_access(request.user)
+            and not is_member_login(obj)
+        ):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_grant_staff_access(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return can_grant_staff_access(request.user) and super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request: HttpRequest, id, form_url=""):
+        if not can_grant_staff_access(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        # Belt and braces: the form above has no such fields, and this says the rule again.
+        if not can_grant_staff_access(request.user) and not is_member_login(obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="group member")
+    def member_link(self, user) -> str:
+        member = getattr(user, "group_member", None)
+        if member is None:
+            return "Not linked to a member"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:oversight_member_change", args=[member.pk]),
+            member.listing_label,
+        )
+
+
+from oversight.models import Invitation  # noqa: E402
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Read-only: invitations are sent, resent and revoked from the member's page."""
+
+    list_display = ("member", "status", "created_by", "created_at", "expires_at")
+    list_select_related = ("member__organisation", "created_by")
+    list_filter = (
+        ("used_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("member__name", "member__email")
+    # The token's hash is left out: it is no use to anyone reading this page.
+    fields = ("member", "created_by", "created_at", "expires_at", "used_at", "revoked_at")
+    readonly_fields = fields
+
+    @admin.display(description="status")
+    def status(self, invitation: Invitation) -> str:
+        return invitation.status

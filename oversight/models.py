@@ -109,6 +109,13 @@ class Member(models.Model):
     )
     joined_on = models.DateField(null=True, blank=True, help_text="Blank if not recorded.")
     left_on = models.DateField(null=True, blank=True, help_text="Blank while still a member.")
+    email = models.EmailField(
+        blank=True,
+        help_text=(
+            "Where invitations to sign in are sent, for example “jo.smith@womensaid.org.uk”. "
+            "Needed before you can invite them."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -394,3 +401,50 @@ class TaskWorker(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, now: datetime.datetime | None = None) -> "InvitationQuerySet":
+        """Invitations whose link still works: not used, not revoked, not expired."""
+        now = now or timezone.now()
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A one-time link, e-mailed to a member, to set the password of their new login.
+
+    Only a hash of the token is kept: the token itself is in the link and nowhere else.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # SHA-256 of the token, in hex.
+    token_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.member} ({self.status})"
+
+    @property
+    def status(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.apps import apps as installed_apps
 from django.apps.registry import Apps
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -46,6 +47,15 @@ GROUP_MEMBER_PERMISSIONS = (
     ("forces", "view_planreview"),
 )
 
+# Managing members' logins (invitations, deactivation) without being a superuser: the
+# secretariat's UserAdmin (`oversight.admin.MemberLoginAdmin`) shows it only members' logins,
+# and only their active flag. Adding and deleting logins stay with superusers.
+SECRETARIAT_AUTH_PERMISSIONS = (
+    ("auth", "view_user"),
+    ("auth", "change_user"),
+)
+MEMBER_LOGINS_PERMISSION = "auth.change_user"
+
 MEMBERS_AREA_PERMISSION = "forces.view_actionplan"
 REVIEW_PERMISSION = "forces.add_planreview"
 PUBLISH_PERMISSION = "reports.publish_quarterlyupdate"
@@ -68,7 +78,11 @@ def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
         secretariat_permissions = secretariat_permissions.exclude(
             content_type__model=model, codename__in=codenames
         )
-    secretariat.permissions.set(secretariat_permissions)
+    secretariat_auth_permissions = permission_model.objects.filter(
+        content_type__app_label="auth",
+        codename__in={codename for _, codename in SECRETARIAT_AUTH_PERMISSIONS},
+    )
+    secretariat.permissions.set(secretariat_permissions | secretariat_auth_permissions)
     members, _ = group_model.objects.get_or_create(name=GROUP_MEMBER)
     members.permissions.set(
         permission_model.objects.filter(
@@ -217,3 +231,35 @@ def can_see_review_summary(user: User) -> bool:
 def can_download_reviews(user: User) -> bool:
     """Every submitted review, text and author included, as CSV or XLSX: the secretariat only."""
     return is_secretariat(user)
+
+
+# ---- Getting in: invitations, members' logins, two-factor (issue 9, access) ----
+
+
+def can_manage_member_logins(user: User) -> bool:
+    """Inviting members to sign in, resending or revoking an invitation, deactivating a login.
+
+    The secretariat and superusers. Never grants staff status, a role or superuser status:
+    those stay with superusers (`can_grant_staff_access`).
+    """
+    return bool(
+        user.is_active
+        and user.is_staff
+        and user.has_perm(MEMBER_LOGINS_PERMISSION)
+        and user.has_perm("oversight.change_member")
+    )
+
+
+def can_grant_staff_access(user: User) -> bool:
+    """Changing anyone's staff or superuser status, roles, permissions or password: superusers only."""
+    return bool(user.is_active and user.is_superuser)
+
+
+def is_member_login(login: Any) -> bool:
+    """A login the secretariat may manage: neither staff nor superuser."""
+    return not (login.is_staff or login.is_superuser)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Must sign in with an authenticator app code: staff, while `TWO_FACTOR_REQUIRED` is on."""
+    return bool(user.is_authenticated and user.is_staff and settings.TWO_FACTOR_REQUIRED)

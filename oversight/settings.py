@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "forces",
     "reports",
     "axes",
+    # Two-factor sign-in: authenticator apps (TOTP) and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Background jobs (e-mail): Django's task API, kept in the database. After "oversight", whose
     # db_worker command (which also runs again the jobs of a worker that died) replaces theirs.
     "django_tasks",
@@ -71,6 +75,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
+    # A session that still owes its second factor reaches only the two-factor pages.
+    "oversight.two_factor.SecondFactorMiddleware",
     "oversight.accounts.StaffIdleTimeoutMiddleware",
     "oversight.accounts.PermissionDeniedLogMiddleware",
     # The history rows of a request's changes name the signed-in user who made them.
@@ -306,3 +314,18 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # Importing plan versions (forces/resources.py) needs the add permission, exporting the view one.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+
+# ---- Two-factor sign-in (django-otp) ----
+# On: secretariat (staff) accounts must set up an authenticator app and give a code at each
+# sign-in, and the admin refuses a session that has not. Members are offered it either way.
+# Default: on whenever DEBUG is off, off with DEBUG on (so `make run` needs no phone).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "National Oversight Group"
+# Wrong codes lock a device for 1, 2, 4, 8... seconds after each failure (django-otp's own
+# throttling, said here so that nobody switches it off by accident).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# An invitation to sign in works once, for this many days.
+INVITATION_VALID_DAYS = 7

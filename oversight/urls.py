@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from oversight import views
+from oversight import accounts, views
 from oversight.accounts import PasswordResetRequestView
 from reports.public_views import HomeView
 
@@ -56,5 +56,31 @@ urlpatterns = [
         "accounts/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # Getting in (issue 9): an invitation's one-time link, and two-factor sign-in.
+    path(
+        "accounts/invitation/<str:token>/",
+        accounts.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+    path(
+        "accounts/two-factor/set-up/",
+        accounts.TwoFactorSetUpView.as_view(),
+        name="two-factor-set-up",
+    ),
+    path(
+        "accounts/two-factor/verify/",
+        accounts.TwoFactorVerifyView.as_view(),
+        name="two-factor-verify",
+    ),
+    path(
+        "accounts/two-factor/recovery/",
+        accounts.TwoFactorRecoveryView.as_view(),
+        name="two-factor-recovery",
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        accounts.TwoFactorRecoveryCodesView.as_view(),
+        name="two-factor-recovery-codes",
     ),
 ]

@@ -96,3 +96,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
     if database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c oversight.allow_truncate=on".strip()
+
+
+@pytest.fixture(autouse=True)
+def two_factor_not_required(settings):
+    """Tests run with DEBUG off, where two-factor is required for staff by default. Sessions
+    made with force_login have passed no second factor, so it is off unless a test (of
+    two-factor: tests/oversight/test_two_factor.py) switches it on."""
+    settings.TWO_FACTOR_REQUIRED = False

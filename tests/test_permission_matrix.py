@@ -39,6 +39,8 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from forces.models import ActionPlan, Force, ForceConflict, PlanModeration, ReviewAssignment
@@ -65,6 +67,7 @@ from tests.forces.factories import (
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
+    InvitationFactory,
     MeetingActionFactory,
     MeetingFactory,
     MeetingPaperFactory,
@@ -243,8 +246,8 @@ ROWS = [
     # A user has no public page.
     row(GET,  "/admin/r/{user_type}/{user}/",                    LOGIN, LOGIN, LOGIN, LOGIN, 404,   404),
     row(GET,  "/admin/oversight/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200,   200),
-    # The secretariat has no permission in auth or axes, so those app pages do not exist for it.
-    row(GET,  "/admin/auth/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 404,   200),
+    # The secretariat manages members' logins (auth users) but has no permission in axes.
+    row(GET,  "/admin/auth/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row(GET,  "/admin/axes/",                                    LOGIN, LOGIN, LOGIN, LOGIN, 404,   200),
     # The catch-all: outsiders learn nothing about which admin URLs exist.
     row(GET,  "/admin/no-such-page/",                            LOGIN, LOGIN, LOGIN, LOGIN, 404,   404),
@@ -456,14 +459,14 @@ ROWS = [
 
     # ---- Accounts and groups: the superuser's alone. The `<id>/` shortcut only redirects, so
     # the secretariat gets as far as the change page, which then refuses (403 above) ----
-    row(GET,  "/admin/auth/user/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/",                                              LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row(GET,  "/admin/auth/user/add/",                                          LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
     row(POST, "/admin/auth/user/add/",                                          LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
-    row(GET,  "/admin/auth/user/{user}/history/",                               LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/{user}/history/",                               LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row(GET,  "/admin/auth/user/{user}/delete/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
     row(POST, "/admin/auth/user/{user}/delete/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    LIST, data=CONFIRM_DELETE),
-    row(GET,  "/admin/auth/user/{user}/change/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
-    row(POST, "/admin/auth/user/{user}/change/",                                LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
+    row(GET,  "/admin/auth/user/{user}/change/",                                LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/auth/user/{user}/change/",                                LOGIN, LOGIN, LOGIN, LOGIN, LIST, 200),
     row(GET,  "/admin/auth/user/{user}/",                                       LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
     row(GET,  "/admin/auth/user/{user}/password/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
     row(POST, "/admin/auth/user/{user}/password/",                              LOGIN, LOGIN, LOGIN, LOGIN, 403,    200),
@@ -657,6 +660,58 @@ ROWS = [
     row(POST, "/admin/forces/moderatedarearating/{moderated_rating}/change/",   LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/forces/moderatedarearating/{moderated_rating}/",          LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
     # ---- end of issue 9, assign ----
+
+    # ---- Issue 9, access: invitations, two-factor, the login devices' admin ----
+    # A made-up invitation token is the "ask the secretariat" page for anyone. No persona owes a
+    # second factor, so verifying and recovery go on to the plans; recovery codes need an
+    # authenticator set up first. Devices are superusers' business; invitations are read-only,
+    # sent from the member's page (POST only, back to it).
+    row(GET, "/accounts/invitation/not-a-token/", 200, 200, 200, 200, 200, 200),
+    row(POST, "/accounts/invitation/not-a-token/", 200, 200, 200, 200, 200, 200),
+    row(GET, "/accounts/two-factor/set-up/", to("/accounts/sign-in/"), 200, 200, to("/accounts/sign-in/"), 200, 200),
+    row(POST, "/accounts/two-factor/set-up/", to("/accounts/sign-in/"), 200, 200, to("/accounts/sign-in/"), 200, 200),
+    row(GET, "/accounts/two-factor/verify/", to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/"), to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/")),
+    row(POST, "/accounts/two-factor/verify/", to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/"), to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/")),
+    row(GET, "/accounts/two-factor/recovery/", to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/"), to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/")),
+    row(POST, "/accounts/two-factor/recovery/", to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/"), to("/accounts/sign-in/"), to("/forces/plans/"), to("/forces/plans/")),
+    row(GET, "/accounts/two-factor/recovery-codes/", to("/accounts/sign-in/"), to("/accounts/two-factor/set-up/"), to("/accounts/two-factor/set-up/"), to("/accounts/sign-in/"), to("/accounts/two-factor/set-up/"), to("/accounts/two-factor/set-up/")),
+    row(POST, "/accounts/two-factor/recovery-codes/", to("/accounts/sign-in/"), to("/accounts/two-factor/set-up/"), to("/accounts/two-factor/set-up/"), to("/accounts/sign-in/"), to("/accounts/two-factor/set-up/"), to("/accounts/two-factor/set-up/")),
+    row(GET, "/admin/otp_static/staticdevice/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_static/staticdevice/add/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(POST, "/admin/otp_static/staticdevice/add/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_static/staticdevice/{static_device}/", LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET, "/admin/otp_static/staticdevice/{static_device}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_static/staticdevice/{static_device}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_static/staticdevice/{static_device}/history/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(POST, "/admin/otp_static/staticdevice/{static_device}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(POST, "/admin/otp_static/staticdevice/{static_device}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 403, LIST, data=CONFIRM_DELETE),
+    row(GET, "/admin/otp_totp/totpdevice/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_totp/totpdevice/add/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(POST, "/admin/otp_totp/totpdevice/add/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_totp/totpdevice/{totp_device}/", LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET, "/admin/otp_totp/totpdevice/{totp_device}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_totp/totpdevice/{totp_device}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_totp/totpdevice/{totp_device}/history/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(POST, "/admin/otp_totp/totpdevice/{totp_device}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(POST, "/admin/otp_totp/totpdevice/{totp_device}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 403, LIST, data=CONFIRM_DELETE),
+    row(GET, "/admin/oversight/invitation/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET, "/admin/oversight/invitation/add/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/oversight/invitation/add/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET, "/admin/oversight/invitation/{invitation}/", LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET, "/admin/oversight/invitation/{invitation}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(GET, "/admin/oversight/invitation/{invitation}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(GET, "/admin/oversight/invitation/{invitation}/history/", LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row(POST, "/admin/oversight/invitation/{invitation}/change/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 403),
+    row(POST, "/admin/oversight/invitation/{invitation}/delete/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 403, data=CONFIRM_DELETE),
+    row(GET, "/admin/otp_totp/totpdevice/{totp_device}/config/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/otp_totp/totpdevice/{totp_device}/qrcode/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
+    row(GET, "/admin/oversight/member/{member}/invite/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
+    row(POST, "/admin/oversight/member/{member}/invite/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/16/change/"), to("/admin/oversight/member/16/change/")),
+    row(GET, "/admin/oversight/member/{member}/resend/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
+    row(POST, "/admin/oversight/member/{member}/resend/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/16/change/"), to("/admin/oversight/member/16/change/")),
+    row(GET, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
+    row(POST, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/16/change/"), to("/admin/oversight/member/16/change/")),
+    # ---- end of issue 9, access ----
 ]
 # fmt: on
 
@@ -738,6 +793,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             # Records of our own that nothing else refers to, so a delete goes through.
             "organisation": OrganisationFactory(name="Spare organisation").pk,
             "member": MemberFactory(organisation=Organisation.objects.first()).pk,
+            # Issue 9, access: an invitation, and two-factor devices of a login no persona uses.
+            "invitation": InvitationFactory(created_by=superuser).pk,
+            "totp_device": TOTPDevice.objects.create(user=spare_user, name="Phone").pk,
+            "static_device": StaticDevice.objects.create(user=spare_user, name="Recovery").pk,
             "meeting": MeetingFactory(date=datetime.date(2016, 1, 12)).pk,
             "paper": paper.pk,
             "recommendation": recommendation.pk,

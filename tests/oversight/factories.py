@@ -82,3 +82,16 @@ class LoadedRecordFactory(factory.django.DjangoModelFactory):
 
     key = factory.Sequence(lambda n: f"organisations/organisation-{n}")
     record = factory.SubFactory(OrganisationFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation; its token is unknown (tests that need one call `invitation_send`)."""
+
+    class Meta:
+        model = models.Invitation
+
+    member = factory.SubFactory(MemberFactory)
+    expires_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
+    )
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")

@@ -26,6 +26,7 @@ from forces.models import (
     ReviewReopening,
 )
 from oversight.models import (
+    Invitation,
     LoadedRecord,
     Meeting,
     MeetingAction,
@@ -47,6 +48,7 @@ from tests.forces.factories import (
     SubmittedPlanReviewFactory,
 )
 from tests.oversight.factories import (
+    InvitationFactory,
     LoadedRecordFactory,
     MeetingActionFactory,
     MeetingFactory,
@@ -86,6 +88,7 @@ READ_ONLY = {
     # Issue 9, assign: moderated outcomes are recorded on the moderation page only.
     PlanModeration,
     ModeratedAreaRating,
+    Invitation,
 }
 
 
@@ -256,6 +259,8 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     ModeratedAreaRating: lambda rows, index: ModeratedAreaRating.objects.create(
         moderation=_moderation(rows, index), area=AreaFactory(), rating="partly"
     ),
+    # Getting in (issue 9, access): each invitation by a member and a creator of its own.
+    Invitation: lambda rows, index: InvitationFactory(created_by=UserFactory()),
 }
 
 

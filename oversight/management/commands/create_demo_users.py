@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from oversight.models import Member
 from oversight.permissions import role_groups_sync
+
+# The seeded member the demo member signs in as, so a newcomer sees the review as they would.
+DEMO_MEMBER_ORGANISATION = "Women's Aid"
 
 DEMO_USERS = {
     # username: (is_staff, role group)
@@ -34,3 +38,23 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([groups[group_key]])
             self.stdout.write(f"  {username:<12} password: {password}")
+            if username == "member":
+                self._link_demo_member(user)
+        if not settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "Two-factor sign-in is off locally (DEBUG is on): no authenticator app needed. "
+                "Set TWO_FACTOR_REQUIRED=true to try it."
+            )
+
+    def _link_demo_member(self, user) -> None:
+        member = (
+            Member.objects.filter(organisation__name=DEMO_MEMBER_ORGANISATION, user__isnull=True)
+            .order_by("pk")
+            .first()
+        ) or Member.objects.filter(user=user).first()
+        if member is None:
+            self.stdout.write("  (no seeded member to link: run load_hmic_2014 first)")
+            return
+        member.user = user
+        member.save(update_fields=["user"])
+        self.stdout.write(f"  member signs in as {member.listing_label}")
