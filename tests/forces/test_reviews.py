@@ -610,21 +610,8 @@ def test_a_superseded_versions_review_cannot_be_reopened(plan, member_user, secr
         plan_review_reopen(review=review, by=secretariat_user, reason="Again")
 
 
-# ---- Query counts: the same however many plans there are ----
-
-
-@pytest.mark.parametrize("plan_count", [3, 12])
-def test_plan_list_query_count(member_client, member_user, django_assert_num_queries, plan_count):
-    plans = ActionPlanFactory.create_batch(plan_count)
-    # A newer version supersedes the first force's plan.
-    action_plan_add_version(plan=ActionPlanFactory.build(force=plans[0].force, version=2))
-    PlanReviewFactory(plan=plans[1], reviewer=member_user)
-    # 1. the session, 2. the signed-in user with their member record, 3. and 4. the user's
-    # permissions (their own, their groups'), 5. each force's current plan, with its force and
-    # the member's own review status.
-    with django_assert_num_queries(5):
-        response = member_client.get(LIST_URL)
-    assert len(response.context["plans"]) == plan_count
+# ---- Query counts ----
+# The plans list's queries, at 43 and 430 forces, are counted in tests/forces/test_member_pages.py.
 
 
 # ---- The secretariat's admin: submitted reviews only, read-only, reopened with a reason ----
