@@ -706,11 +706,11 @@ ROWS = [
     row(GET, "/admin/otp_totp/totpdevice/{totp_device}/config/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
     row(GET, "/admin/otp_totp/totpdevice/{totp_device}/qrcode/", LOGIN, LOGIN, LOGIN, LOGIN, 403, 200),
     row(GET, "/admin/oversight/member/{member}/invite/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
-    row(POST, "/admin/oversight/member/{member}/invite/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/16/change/"), to("/admin/oversight/member/16/change/")),
+    row(POST, "/admin/oversight/member/{member}/invite/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/{member}/change/"), to("/admin/oversight/member/{member}/change/")),
     row(GET, "/admin/oversight/member/{member}/resend/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
-    row(POST, "/admin/oversight/member/{member}/resend/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/16/change/"), to("/admin/oversight/member/16/change/")),
+    row(POST, "/admin/oversight/member/{member}/resend/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/{member}/change/"), to("/admin/oversight/member/{member}/change/")),
     row(GET, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
-    row(POST, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/16/change/"), to("/admin/oversight/member/16/change/")),
+    row(POST, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/{member}/change/"), to("/admin/oversight/member/{member}/change/")),
     # ---- end of issue 9, access ----
 ]
 # fmt: on
