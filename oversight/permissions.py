@@ -93,6 +93,24 @@ def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
     return secretariat, members
 
 
+def role_groups_migrate(apps: Apps, schema_editor: Any) -> None:
+    """`role_groups_sync` as a migration step (`migrations.RunPython(role_groups_migrate)`).
+
+    Django creates permissions only after the last migration of a run, so this creates those
+    of the apps the roles draw on first, as the historical models stand at that migration.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for label in ("auth", *SECRETARIAT_APPS):
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:  # no models of that app exist yet at this point of the history
+            continue
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+    role_groups_sync(apps)
+
+
 def has_left_group(user: User) -> bool:
     """The login belongs to a member whose record says they have left the group.
 

@@ -4,25 +4,15 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from oversight.permissions import role_groups_sync
+from oversight.permissions import role_groups_migrate
 
 
 def reviews_back_to_draft(apps, schema_editor) -> None:
     # A review submitted under the old one-judgement form lacks what a submitted review now
     # needs (areas, leadership, judgement): its author does it again. There is no real data yet.
     apps.get_model("forces", "PlanReview").objects.update(status="draft", submitted_at=None)
-
-
-def sync_role_groups(apps, schema_editor) -> None:
-    # The secretariat holds the new `reopen_planreview` and the new models' permissions.
-    for label in ("oversight", "recommendations", "forces", "reports"):
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-    role_groups_sync(apps)
 
 
 class Migration(migrations.Migration):
@@ -159,5 +149,5 @@ class Migration(migrations.Migration):
             model_name='reviewreopening',
             constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='reopening_has_a_reason'),
         ),
-        migrations.RunPython(sync_role_groups, migrations.RunPython.noop),
+        migrations.RunPython(role_groups_migrate, migrations.RunPython.noop),
     ]

@@ -4,18 +4,9 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from oversight.permissions import role_groups_sync
-
-
-def sync_role_groups(apps, schema_editor) -> None:
-    """The Secretariat role manages assignments, conflicts and moderation (as oversight 0004)."""
-    app_config = apps.get_app_config("forces")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    role_groups_sync(apps)
+from oversight.permissions import role_groups_migrate
 
 
 class Migration(migrations.Migration):
@@ -112,5 +103,5 @@ class Migration(migrations.Migration):
             model_name='reviewassignment',
             constraint=models.UniqueConstraint(fields=('plan', 'reviewer'), name='one_assignment_per_plan_reviewer', violation_error_message='This member is already assigned to this plan.'),
         ),
-        migrations.RunPython(sync_role_groups, migrations.RunPython.noop),
+        migrations.RunPython(role_groups_migrate, migrations.RunPython.noop),
     ]

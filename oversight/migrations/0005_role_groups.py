@@ -2,23 +2,12 @@
 
 Django creates permissions after the last migration of a `migrate` run, so this creates the
 ones the roles need first. Later migrations that add a permission a role holds call
-`role_groups_sync` again (see `sync_role_groups` below).
+`role_groups_migrate` again (`oversight/permissions.py`).
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from oversight.permissions import role_groups_sync
-
-APPS_WITH_ROLE_PERMISSIONS = ("oversight", "recommendations", "forces", "reports")
-
-
-def sync_role_groups(apps, schema_editor) -> None:
-    for label in APPS_WITH_ROLE_PERMISSIONS:
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-    role_groups_sync(apps)
+from oversight.permissions import role_groups_migrate
 
 
 class Migration(migrations.Migration):
@@ -31,4 +20,4 @@ class Migration(migrations.Migration):
         ("reports", "0005_publish_permission"),
     ]
 
-    operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(role_groups_migrate, migrations.RunPython.noop)]

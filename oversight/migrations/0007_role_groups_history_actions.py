@@ -4,20 +4,9 @@ The same step as 0005_role_groups: the secretariat holds every permission of the
 apps, the historical records' (history pages, revert) and meeting actions' included.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from oversight.permissions import role_groups_sync
-
-APPS_WITH_ROLE_PERMISSIONS = ("oversight", "recommendations", "forces", "reports")
-
-
-def sync_role_groups(apps, schema_editor) -> None:
-    for label in APPS_WITH_ROLE_PERMISSIONS:
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-    role_groups_sync(apps)
+from oversight.permissions import role_groups_migrate
 
 
 class Migration(migrations.Migration):
@@ -28,4 +17,4 @@ class Migration(migrations.Migration):
         ("reports", "0006_history"),
     ]
 
-    operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(role_groups_migrate, migrations.RunPython.noop)]

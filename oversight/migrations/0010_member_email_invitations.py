@@ -3,20 +3,9 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from oversight.permissions import role_groups_sync
-
-
-def sync_role_groups(apps, schema_editor) -> None:
-    """The Secretariat now holds auth.view_user and auth.change_user (members' logins), and
-    the permissions of the new Invitation model."""
-    for label in ("auth", "oversight"):
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-    role_groups_sync(apps)
+from oversight.permissions import role_groups_migrate
 
 
 class Migration(migrations.Migration):
@@ -48,5 +37,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at'],
             },
         ),
-        migrations.RunPython(sync_role_groups, migrations.RunPython.noop),
+        migrations.RunPython(role_groups_migrate, migrations.RunPython.noop),
     ]
