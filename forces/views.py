@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
 from forces.forms import PlanReviewForm
 from forces.models import ActionPlan, PlanReview
@@ -30,22 +30,6 @@ def plan_document(request: HttpRequest, pk: int) -> FileResponse:
     return document_response(
         plan.document, f"{slugify(plan.force.name)}-action-plan-v{plan.version}"
     )
-
-
-class PlanListView(MembersAreaRequiredMixin, ListView):
-    """Each force's current plan, with where the signed-in member's own review of it stands."""
-
-    template_name = "forces/plan_list.html"
-    context_object_name = "plans"
-
-    def get_queryset(self) -> QuerySet[ActionPlan]:
-        own_review = PlanReview.objects.by(self.request.user).filter(plan=OuterRef("pk"))
-        return (
-            ActionPlan.objects.current()
-            .select_related("force")
-            .annotate(own_review_status=Subquery(own_review.values("status")[:1]))
-            .order_by("force__name")
-        )
 
 
 @require_safe
@@ -116,41 +100,64 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
     def get_initial(self) -> dict:
         return PlanReviewForm.initial_for(self.review, self.areas)
 
-    def other_reviews(self, plan: ActionPlan) -> list[PlanReview]:
-        """The others' submitted reviews of a version, if this user may see them; never drafts."""
-        if not can_see_other_reviews(self.request.user, plan):
+    @cached_property
+    def sees_others_without_a_review(self) -> bool:
+        """Whoever sees others' reviews with none of their own (the secretariat) sees them on
+        every version: asked once, not once per version."""
+        return can_see_other_reviews(self.request.user, self.plan, own_review=None)
+
+    def sees_others(self, plan: ActionPlan, own_review: PlanReview | None) -> bool:
+        """The blind rule for one version, from my review of it as read already."""
+        return self.sees_others_without_a_review or can_see_other_reviews(
+            self.request.user, plan, own_review=own_review
+        )
+
+    def other_reviews(self) -> list[PlanReview]:
+        """The others' submitted reviews of this version, if this user may see them; never drafts."""
+        if not self.sees_others(self.plan, self.review):
             return []
         return list(
             _reviews_with_ratings()
             .submitted()
-            .filter(plan=plan)
+            .filter(plan=self.plan)
             .exclude(reviewer=self.request.user)
         )
 
     def versions(self) -> list[dict]:
         """The force's other versions of its plan, each with my review and the others' that
-        the blind rule lets me see."""
+        the blind rule lets me see: two queries, however many versions there are."""
+        user = self.request.user
+        # Mine (any status) and the submitted ones: all that the page may show of a version.
+        visible = PlanReview.objects.filter(
+            Q(reviewer=user.pk) | Q(status=PlanReview.Status.SUBMITTED)
+        )
         versions = []
         for version in (
             ActionPlan.objects.filter(force=self.plan.force_id)
             .exclude(pk=self.plan.pk)
-            .select_related("force")
+            .prefetch_related(Prefetch("reviews", queryset=visible, to_attr="visible_reviews"))
             .order_by("-version")
         ):
-            mine = PlanReview.objects.by(self.request.user).filter(plan=version).first()
+            mine = next((r for r in version.visible_reviews if r.reviewer_id == user.pk), None)
+            can_see = self.sees_others(version, mine)
+            others = [
+                review
+                for review in version.visible_reviews
+                if review.reviewer_id != user.pk and review.is_submitted
+            ]
             versions.append(
                 {
                     "plan": version,
                     "mine": mine,
-                    "others": self.other_reviews(version),
-                    "blind": not can_see_other_reviews(self.request.user, version),
+                    "others": others if can_see else [],
+                    "blind": not can_see,
                 }
             )
         return versions
 
     def get_context_data(self, **kwargs) -> dict:
         review = kwargs.pop("saved_review", None) or self.review
-        others = self.other_reviews(self.plan)
+        others = self.other_reviews()
         return super().get_context_data(
             plan=self.plan,
             review=review,
@@ -162,7 +169,7 @@ class PlanReviewView(MembersAreaRequiredMixin, FormView):
                 else None
             ),
             others=[(other, review_rows(other, self.areas)) for other in others],
-            blind=not can_see_other_reviews(self.request.user, self.plan),
+            blind=not self.sees_others(self.plan, self.review),
             versions=self.versions(),
             current_plan=self.plan.current_version() if self.plan.is_superseded else None,
             actions=self.plan.actions.select_related("area").order_by(

@@ -163,17 +163,26 @@ def can_reopen_review(user: User, review: Any = None) -> bool:
     return review is None or review.is_submitted
 
 
-def can_see_other_reviews(user: User, plan: Any) -> bool:
+_NOT_LOOKED_UP = object()
+
+
+def can_see_other_reviews(user: User, plan: Any, *, own_review: Any = _NOT_LOOKED_UP) -> bool:
     """Blind review: a member sees others' submitted reviews of a plan version only once they
     have submitted their own of it (a reopened review is a draft again, so blind again).
-    The secretariat sees every submitted review. Nobody sees another's draft."""
+    The secretariat sees every submitted review. Nobody sees another's draft.
+
+    A page that has read the user's own review of the plan already (or found none: `None`)
+    passes it as `own_review`, which saves a query per plan version.
+    """
     if not user.is_active:
         return False
     if is_secretariat(user):
         return True
-    return can_use_members_area(user) and (
-        plan.reviews.filter(reviewer=user.pk, status="submitted").exists()
-    )
+    if not can_use_members_area(user):
+        return False
+    if own_review is _NOT_LOOKED_UP:
+        return plan.reviews.filter(reviewer=user.pk, status="submitted").exists()
+    return own_review is not None and own_review.status == "submitted"
 
 
 def can_preview_edition(user: User, edition: Any = None) -> bool:

@@ -297,3 +297,60 @@ def test_asking_again_makes_no_second_assignment_and_sends_no_second_mail(gwent_
 
     assert ReviewAssignment.objects.filter(plan=new).count() == 1
     assert OutgoingEmail.objects.count() == 1
+
+
+# ---- The plan page's queries do not grow with its earlier versions ----
+
+
+def plan_with_earlier_versions(earlier: int, *, member, other) -> ActionPlan:
+    """A current plan after `earlier` superseded versions. On each earlier version the member
+    and the other member submitted a review (so the member sees the other's); on the current
+    one the member has a draft and the other a submitted review (hidden from the member)."""
+    force = ForceFactory(name="Gwent Police", slug="gwent-police")
+    for version in range(1, earlier + 1):
+        old = ActionPlanFactory(force=force, version=version, status=SUPERSEDED)
+        SubmittedPlanReviewFactory(plan=old, reviewer=member)
+        SubmittedPlanReviewFactory(plan=old, reviewer=other)
+    current = ProvidedActionPlanFactory(force=force, version=earlier + 1)
+    PlanReviewFactory(plan=current, reviewer=member)
+    SubmittedPlanReviewFactory(plan=current, reviewer=other)
+    return current
+
+
+@pytest.mark.parametrize("earlier", [1, 5])
+def test_the_plan_pages_queries_do_not_grow_with_its_earlier_versions(
+    earlier, member_client, member_user, other_member, django_assert_num_queries
+):
+    plan = plan_with_earlier_versions(earlier, member=member_user, other=other_member)
+    url = review_url(plan)
+    member_client.get(url)  # the session and permission caches warmed, as on any later page
+    # The session, the user, the user's and their groups' permissions (the members' area);
+    # the plan with its force; the working-group areas; my review of it, its area ratings and
+    # reopenings (a draft: blind, so no other review is read, and no query to know it); the
+    # earlier versions; mine and the submitted reviews of them; the plan's actions with their
+    # areas.
+    with django_assert_num_queries(12):
+        response = member_client.get(url)
+    assert response.status_code == 200
+    history = response.context["versions"]
+    assert [v["plan"].version for v in history] == list(range(earlier, 0, -1))
+    assert all(v["mine"].reviewer == member_user and len(v["others"]) == 1 for v in history)
+    assert response.context["others"] == [] and response.context["blind"]
+
+
+@pytest.mark.parametrize("earlier", [1, 5])
+def test_the_plan_pages_queries_for_the_secretariat_do_not_grow_either(
+    earlier, secretariat_client, member_user, other_member, django_assert_num_queries
+):
+    plan = plan_with_earlier_versions(earlier, member=member_user, other=other_member)
+    url = review_url(plan)
+    secretariat_client.get(url)
+    # The session, the user, the permissions; the plan; the areas; my review (none, so no
+    # ratings or reopenings); whether I am the secretariat (asked once, not per version); the
+    # others' submitted reviews of the plan, their area ratings and reopenings; the earlier
+    # versions; their reviews; the plan's actions.
+    with django_assert_num_queries(14):
+        response = secretariat_client.get(url)
+    assert response.status_code == 200
+    assert [len(v["others"]) for v in response.context["versions"]] == [2] * earlier
+    assert len(response.context["others"]) == 1
