@@ -175,8 +175,31 @@ class AutoAssignProposal:
     # (plan, sector label) where no member of that sector could take the plan.
     unfilled: list[tuple[ActionPlan, str]] = field(default_factory=list)
     superseded: list[ActionPlan] = field(default_factory=list)
-    # Serving members with a login whom auto-assign cannot use: their organisation has no sector.
+    # Serving members with a login whom auto-assign cannot use: they have no sector, because
+    # they have no organisation or their organisation has none (`no_sector_reason` says which).
     without_sector: list[Member] = field(default_factory=list)
+
+    @property
+    def left_out_members(self) -> list[tuple[Member, str]]:
+        """The members auto-assign left out, each with why, for the proposal page."""
+        return [(member, no_sector_reason(member)) for member in self.without_sector]
+
+
+def no_sector_reason(member: Member) -> str:
+    """Why auto-assign cannot use a member, and what the secretariat can do about it.
+
+    A member with no organisation (a chair, or an independent expert) has no sector: rather
+    than guess one, auto-assign leaves them out and says so. They can still be assigned by hand.
+    """
+    if member.organisation is None:
+        return (
+            "not linked to an organisation, so they have no sector: link them to one on their "
+            "page, or assign them by hand"
+        )
+    return (
+        f"their organisation, {member.organisation.name}, has no sector: give it one, "
+        "or assign them by hand"
+    )
 
 
 def auto_assign_candidates() -> tuple[list[Member], list[Member]]:

@@ -122,6 +122,43 @@ def test_auto_assign_leaves_out_members_without_a_sector_and_superseded_plans(
     assert len(proposal.unfilled) == 12
 
 
+def test_auto_assign_leaves_out_a_member_with_no_organisation_and_says_why(
+    role_groups, sectors, plans, secretariat_user
+):
+    reviewer(role_groups, sectors["statutory"], "ann")
+    reviewer(role_groups, sectors["voluntary"], "cat")
+    expert = reviewer(role_groups, None, "independent expert")
+    reviewer(role_groups, sectors["none"], "pcc")
+    proposal = auto_assign_propose(plans=plans)
+    assert expert not in {proposed.reviewer for proposed in proposal.assignments}
+    assert len(proposal.assignments) == 12  # everyone else still gets their plans
+    assert [(member.name, reason) for member, reason in proposal.left_out_members] == [
+        (
+            "Independent Expert",
+            "not linked to an organisation, so they have no sector: link them to one on their "
+            "page, or assign them by hand",
+        ),
+        ("Pcc", "their organisation, PCCs, has no sector: give it one, or assign them by hand"),
+    ]
+    # Left out of auto-assign only: the secretariat can still assign them by hand.
+    reviewers_assign(plans=plans[:1], reviewers=[expert], due_on=DUE, by=secretariat_user)
+    assert ReviewAssignment.objects.get().reviewer == expert
+
+
+def test_the_auto_assign_proposal_page_lists_the_members_left_out_and_why(
+    role_groups, sectors, plans, secretariat_client
+):
+    reviewer(role_groups, sectors["statutory"], "ann")
+    reviewer(role_groups, None, "independent expert")
+    page = _action(
+        secretariat_client, "auto_assign_reviewers", plans, stage="propose", due_on="2015-01-31"
+    )
+    left_out = page.content.decode().split('id="left-out-members"')[1].split("</ul>")[0]
+    assert "Independent Expert" in left_out
+    assert "not linked to an organisation, so they have no sector" in left_out
+    assert "Ann" not in left_out
+
+
 def test_auto_assign_apply_checks_conflicts_again(role_groups, sectors, plans, secretariat_user):
     ann = reviewer(role_groups, sectors["statutory"], "ann")
     pairs = [(p.plan, p.reviewer) for p in auto_assign_propose(plans=plans).assignments]
