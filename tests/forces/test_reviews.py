@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
+from forces.assignments import plan_moderation_record
 from forces.models import ActionPlan, AreaRating, PlanReview, ReviewReopening
 from forces.services import (
     STALE_MESSAGE,
@@ -344,6 +345,40 @@ def test_review_text_never_goes_into_a_log_line(
     logged = caplog.text + "".join(str(record.args) for record in caplog.records)
     assert "event=plan_review_submitted" in logged
     for secret in [*words.values(), "REASON-SECRET", "dates missing"]:
+        assert secret not in logged
+
+
+def test_review_text_stays_out_of_the_logs_on_refusals_moderation_and_downloads(
+    plan, member_user, secretariat_user, areas, member_client, secretariat_client, caplog
+):
+    """The paths around the happy one: a refused submit, a stale second tab, a moderated
+    outcome's note, and the secretariat's downloads of every review."""
+    with caplog.at_level(logging.DEBUG):
+        member_client.post(
+            review_url(plan), form_data(areas, action="submit", rating="", gaps="GAPS-SECRET")
+        )
+        member_client.post(review_url(plan), form_data(areas, gaps="GAPS-SECRET"))
+        stale = member_client.post(
+            review_url(plan), form_data(areas, version=0, gaps="STALE-SECRET")
+        )
+        assert "changed since you opened it" in stale.content.decode()
+        member_client.post(
+            review_url(plan), form_data(areas, action="submit", version=1, gaps="GAPS-SECRET")
+        )
+        plan_moderation_record(
+            plan=plan,
+            overall_judgement=PlanReview.Judgement.GOOD,
+            leadership_rating=PlanReview.Rating.FULLY,
+            area_ratings=dict.fromkeys(areas, PlanReview.Rating.PARTLY),
+            note="NOTE-SECRET",
+            by=secretariat_user,
+        )
+        for url in ("/forces/plans/summary/reviews.csv", "/forces/plans/summary/reviews.xlsx"):
+            assert secretariat_client.get(url).status_code == 200
+    assert PlanReview.objects.get().gaps == "GAPS-SECRET"
+    logged = caplog.text + "".join(str(record.args) for record in caplog.records)
+    assert "event=plan_review_submitted" in logged
+    for secret in ("GAPS-SECRET", "STALE-SECRET", "NOTE-SECRET", "dates missing"):
         assert secret not in logged
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oversight.invitations import invitation_send
 from oversight.models import OutgoingEmail
 from oversight.permissions import GROUP_MEMBER
-from tests.oversight.factories import MemberFactory
+from tests.oversight.factories import MemberFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "three random words and more"
@@ -35,6 +35,15 @@ def test_inviting_makes_a_login_in_the_members_role_and_emails_a_link(invited):
     assert not invited.user.has_usable_password()
     token = _link().split("/")[-2]
     assert token not in invited.invitations.get().token_hash
+
+
+def test_the_link_is_valid_for_seven_days(invited):
+    invitation = invited.invitations.get()
+    assert invitation.expires_at - invitation.created_at == datetime.timedelta(days=7)
+    assert "the link works once, for 7 days" in OutgoingEmail.objects.get().body
+    # A minute before it expires, it still works.
+    invited.invitations.update(expires_at=timezone.now() + datetime.timedelta(seconds=60))
+    assert "Choose your password" in Client().get(_link()).content.decode()
 
 
 def test_the_link_sets_the_password_once_and_signs_in(invited):
@@ -92,3 +101,16 @@ def test_members_cannot_invite(member_client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     member.refresh_from_db()
     assert member.user is None
+
+
+def test_an_invitation_never_sets_the_password_of_a_staff_login(secretariat_client, role_groups):
+    """Inviting is no way round the rule that the secretariat cannot hand out staff powers:
+    a member linked to a staff login cannot be sent a link that sets its password."""
+    staff = StaffUserFactory(username="chief-of-staff")
+    member = MemberFactory(email="chief@example.gov.uk", user=staff)
+    response = secretariat_client.post(f"/admin/oversight/member/{member.pk}/invite/", follow=True)
+    assert "staff account" in response.content.decode()
+    assert not OutgoingEmail.objects.exists() and not member.invitations.exists()
+    staff.refresh_from_db()
+    assert staff.check_password("correct horse battery staple")
+    assert not staff.groups.filter(name=GROUP_MEMBER).exists()

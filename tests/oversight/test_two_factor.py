@@ -4,6 +4,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.oversight.fresh_process import settings_in_a_fresh_process
+
 pytestmark = pytest.mark.django_db
 
 
@@ -81,3 +83,23 @@ def test_members_with_an_app_must_give_a_code_after_their_password(member_user, 
 
 def test_off_by_default_in_tests_members_are_not_forced(member_client):
     assert member_client.get("/forces/plans/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("environment", "required"),
+    [
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "True"),
+        ({"DEBUG": "true"}, "False"),
+        ({"DEBUG": "true", "TWO_FACTOR_REQUIRED": "true"}, "True"),
+    ],
+)
+def test_two_factor_is_required_whenever_debug_is_off(tmp_path, environment, required):
+    """Production (DEBUG off) needs no setting to require it; `make run` (DEBUG on) does not."""
+    result = settings_in_a_fresh_process(
+        tmp_path,
+        "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED)",
+        {"SECRET_KEY", "DEBUG", "DATABASE_URL", "TWO_FACTOR_REQUIRED"},
+        **environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == required
