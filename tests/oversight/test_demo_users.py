@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
+from oversight.models import Member
 from oversight.permissions import can_use_members_area, is_secretariat
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,18 @@ def test_running_again_resets_the_passwords_without_duplicating_users(settings):
         authenticate(LOGIN_REQUEST, username="secretariat", password=second["secretariat"])
         is not None
     )
+
+
+def test_the_demo_member_is_a_seeded_member_and_sees_the_review_as_one(settings):
+    """`make run`: the newcomer's member login is linked to a real seeded `Member`, so that
+    the dashboard and auto-assign treat it as a group member with a sector."""
+    settings.DEBUG = True
+    call_command("load_hmic_2014", stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("create_demo_users", stdout=output)
+    login = get_user_model().objects.get(username="member")
+    seeded = Member.objects.get(user=login)
+    assert seeded.organisation.name == "Women's Aid" and seeded.sector == "voluntary"
+    assert f"member signs in as {seeded.listing_label}" in output.getvalue()
+    call_command("create_demo_users", stdout=io.StringIO())  # again: still the same one member
+    assert list(Member.objects.filter(user=login)) == [seeded]
