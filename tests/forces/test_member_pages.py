@@ -17,6 +17,8 @@ from tests.forces.factories import (
     working_group_areas,
 )
 from tests.oversight.factories import MeetingActionFactory, MeetingFactory, MemberFactory
+from tests.reports.factories import ReadyToPublishQuarterlyUpdateFactory
+from tests.reports.publishing import publish_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +208,30 @@ def test_the_dashboard_lists_my_open_actions_from_meetings_and_no_one_elses(
 
     assert "Circulate the draft plan" in page and "Overdue" in page
     assert "Already done" not in page and "Someone else" not in page
+
+
+def test_the_public_never_sees_a_review_or_a_rating(reviewers, anonymous_client, secretariat_user):
+    """Reviews are for members and the secretariat: no public page shows one, not even a
+    published update, and the members' pages send the public to sign in."""
+    plan = ProvidedActionPlanFactory(force=ForceFactory(name="Gwent Police", slug="gwent"))
+    review = SubmittedPlanReviewFactory(
+        plan=plan,
+        reviewer=reviewers[0],
+        overall_judgement=PlanReview.Judgement.INADEQUATE,
+        strengths="STRENGTHS-NOT-FOR-THE-PUBLIC",
+        advice="ADVICE-NOT-FOR-THE-PUBLIC",
+    )
+    edition = publish_for_test(ReadyToPublishQuarterlyUpdateFactory(), by=secretariat_user)
+    edition_url = edition.edition.get_absolute_url()
+    for url in ("/", "/updates/", "/recommendations/", edition_url):
+        page = anonymous_client.get(url).content.decode()
+        for secret in (review.strengths, review.advice, "Inadequate", "Partly addressed"):
+            assert secret not in page, f"{url} shows {secret!r}"
+    for url in (
+        "/members/",
+        "/forces/plans/",
+        f"/forces/plans/{plan.pk}/review/",
+        "/forces/plans/summary/",
+        "/forces/plans/summary/reviews.csv",
+    ):
+        assert anonymous_client.get(url)["Location"].startswith("/accounts/sign-in/")
