@@ -32,9 +32,13 @@ from forces.models import (
     ActionPlan,
     AreaRating,
     Force,
+    ForceConflict,
+    ModeratedAreaRating,
     PlanAction,
+    PlanModeration,
     PlanReview,
     ReviewAssignment,
+    ReviewReopening,
 )
 from oversight.models import LoadedRecord, Meeting, MeetingAction, Member, Organisation
 from oversight.permissions import role_groups_sync
@@ -64,6 +68,7 @@ PER_FACTOR = {
     "meetings": 4,
 }
 ACTIONS_PER_MEETING = 5
+ATTENDEES_PER_MEETING = 12
 # Unusable for signing in: these logins exist to own reviews, not to be used.
 UNUSABLE_PASSWORD = make_password(None)
 
@@ -293,9 +298,20 @@ class Generator:
                 for index in range(self.count("members"))
             ],
         )
-        _, members_group = role_groups_sync()
-        members_group.user_set.through.objects.bulk_create(
-            [members_group.user_set.through(user=user, group=members_group) for user in users],
+        secretariat_group, members_group = role_groups_sync()
+        self.secretariat = user_model(
+            username=f"{PREFIX}secretariat",
+            email=f"{PREFIX}secretariat@example.org",
+            password=UNUSABLE_PASSWORD,
+            is_staff=True,
+        )
+        self.insert("logins", user_model, [self.secretariat])
+        membership = members_group.user_set.through
+        membership.objects.bulk_create(
+            [
+                *(membership(user=user, group=members_group) for user in users),
+                membership(user=self.secretariat, group=secretariat_group),
+            ],
             batch_size=BATCH_SIZE,
         )
         self.members_made = self.insert(
@@ -362,12 +378,19 @@ class Generator:
         )
         self.plans = plans
 
+    def reviewers_for(self, plan: ActionPlan) -> list[Any]:
+        """Two reviewers, neither with a declared conflict with the plan's force."""
+        while True:
+            chosen = self.random.sample(self.reviewers, REVIEWERS_PER_PLAN)
+            if not any((user.pk, plan.force_id) in self.conflicted for user in chosen):
+                return chosen
+
     def reviews(self) -> None:
         judgements = PlanReview.Judgement.values
         ratings = PlanReview.Rating.values
         assignments, reviews = [], []
         for plan in self.plans:
-            for reviewer in self.random.sample(self.reviewers, REVIEWERS_PER_PLAN):
+            for reviewer in self.reviewers_for(plan):
                 current = plan.status != ActionPlan.Status.SUPERSEDED
                 if current:
                     assignments.append(
@@ -401,7 +424,7 @@ class Generator:
                     )
                 )
         self.insert("assignments", ReviewAssignment, assignments)
-        self.insert("reviews", PlanReview, reviews)
+        self.reviews_made = self.insert("reviews", PlanReview, reviews)
         self.copy(
             "area ratings",
             AreaRating,
@@ -414,6 +437,82 @@ class Generator:
                 }
                 for review in reviews
                 for area in self.areas
+            ],
+        )
+
+    def conflicts(self) -> None:
+        """Each member declares a conflict with one force; reviews() never assigns them it."""
+        forces = [plan.force for plan in self.plans if plan.version == PLAN_VERSIONS]
+        conflicts = self.insert(
+            "force conflicts",
+            ForceConflict,
+            [
+                ForceConflict(
+                    member=member,
+                    force=self.random.choice(forces),
+                    reason="Sits on the force's domestic abuse board.",
+                )
+                for member in self.members_made
+            ],
+        )
+        self.conflicted = {(c.member.user_id, c.force.pk) for c in conflicts}
+
+    def moderation(self) -> None:
+        """An agreed outcome for every fourth current plan whose two reviews are in; a
+        reopening (then submitted again) for every fiftieth review."""
+        judgements = PlanReview.Judgement.values
+        ratings = PlanReview.Rating.values
+        submitted_by_plan: dict[int, int] = {}
+        for review in self.reviews_made:
+            if review.status == PlanReview.Status.SUBMITTED:
+                submitted_by_plan[review.plan_id] = submitted_by_plan.get(review.plan_id, 0) + 1
+        moderated = [
+            plan
+            for plan in self.plans
+            if plan.version == PLAN_VERSIONS
+            and plan.force_id % 4 == 0
+            and submitted_by_plan.get(plan.pk) == REVIEWERS_PER_PLAN
+        ]
+        moderations = self.insert(
+            "moderated outcomes",
+            PlanModeration,
+            [
+                PlanModeration(
+                    plan=plan,
+                    overall_judgement=self.random.choice(judgements),
+                    leadership_rating=self.random.choice(ratings),
+                    note="Agreed with both reviewers at the meeting.",
+                    decided_by=self.secretariat,
+                    decided_at=self.when,
+                )
+                for plan in moderated
+            ],
+        )
+        self.copy(
+            "moderated area ratings",
+            ModeratedAreaRating,
+            [
+                {
+                    "moderation_id": moderation.pk,
+                    "area_id": area.pk,
+                    "rating": self.random.choice(ratings),
+                }
+                for moderation in moderations
+                for area in self.areas
+            ],
+        )
+        self.insert(
+            "review reopenings",
+            ReviewReopening,
+            [
+                ReviewReopening(
+                    review=review,
+                    reopened_by=self.secretariat,
+                    reopened_at=self.when,
+                    reason="Please rate Risk Assessment again.",
+                )
+                for review in self.reviews_made[::50]
+                if review.status == PlanReview.Status.SUBMITTED
             ],
         )
 
@@ -430,6 +529,16 @@ class Generator:
                     decisions="Agreed the next steps.",
                 )
                 for index in range(self.count("meetings"))
+            ],
+        )
+        attendance = Meeting.attendees.through
+        self.copy(
+            "meeting attendances",
+            attendance,
+            [
+                {"meeting_id": meeting.pk, "member_id": member.pk}
+                for meeting in meetings
+                for member in self.random.sample(self.members_made, ATTENDEES_PER_MEETING)
             ],
         )
         self.insert(
@@ -475,6 +584,8 @@ def scale_data_generate(*, factor: int, seed: int, force: bool, progress: Progre
     generator.recommendations()
     generator.members()
     generator.forces()
+    generator.conflicts()
     generator.reviews()
+    generator.moderation()
     generator.meetings()
     return generator.made

@@ -5,8 +5,19 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 
-from forces.models import ActionPlan, AreaRating, Force, PlanReview, ReviewAssignment
+from forces.models import (
+    ActionPlan,
+    AreaRating,
+    Force,
+    ForceConflict,
+    ModeratedAreaRating,
+    PlanModeration,
+    PlanReview,
+    ReviewAssignment,
+    ReviewReopening,
+)
 from oversight.models import Meeting, MeetingAction, Member
 from recommendations.models import Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
@@ -72,6 +83,16 @@ def test_factor_2_makes_twice_the_seed_in_every_kind_of_record(seeded):
     assert Publication.objects.filter(edition__in=editions).count() == 2
     assert Meeting.objects.filter(focus__startswith="scale-").count() == 8
     assert MeetingAction.objects.filter(meeting__focus__startswith="scale-").count() == 40
+    assert ForceConflict.objects.count() == 30  # one per synthetic member
+    # Never a reviewer with a declared conflict with the plan's force, as auto-assign keeps it.
+    assert not PlanReview.objects.filter(
+        plan__force__conflicts__member__user=F("reviewer")
+    ).exists()
+    moderations = PlanModeration.objects.count()
+    assert moderations > 0 and ModeratedAreaRating.objects.count() == 5 * moderations
+    assert all(m.plan.reviews.submitted().count() == 2 for m in PlanModeration.objects.all())
+    assert ReviewReopening.objects.exists()
+    assert Meeting.attendees.through.objects.count() == 8 * 12
     # The history a real year leaves: one "created" row for each record that keeps history.
     assert Force.history.filter(slug__startswith="scale-").count() == 86
     assert ActionPlan.history.filter(force__slug__startswith="scale-").count() == 258
