@@ -72,5 +72,7 @@ def test_the_demo_member_is_a_seeded_member_and_sees_the_review_as_one(settings)
     seeded = Member.objects.get(user=login)
     assert seeded.organisation.name == "Women's Aid" and seeded.sector == "voluntary"
     assert f"member signs in as {seeded.listing_label}" in output.getvalue()
+    # The logins say what they need: locally (two-factor off), no authenticator app.
+    assert "no authenticator app needed" in output.getvalue()
     call_command("create_demo_users", stdout=io.StringIO())  # again: still the same one member
     assert list(Member.objects.filter(user=login)) == [seeded]
