@@ -7,6 +7,7 @@ their row on first request instead. Rows are only ever inserted; a publication n
 """
 
 import hashlib
+import re
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -28,11 +29,16 @@ def publication_page_render(
     The same for every visitor, so it needs no request: the service can render it at publish
     time byte for byte as the view does.
     """
+    body_before, body_after = _body_around_metadata(shown.body_html)
+    history = list(reversed(publications))
     context = {
         **service(None),
         "publication": shown,
-        "history": list(reversed(publications)),
+        "history": history,
+        "first_published_at": history[0].published_at,
         "slug": slug,
+        "body_before": body_before,
+        "body_after": body_after,
     }
     if as_revision:
         context["current"] = publications[0]
@@ -40,6 +46,22 @@ def publication_page_render(
         # The link to the changes page appears once an earlier edition is published.
         context["has_previous"] = shown.has_previous
     return render_to_string(PAGE_TEMPLATE, context)
+
+
+# How every body stored so far names its publisher (templates/reports/includes/edition_body.html).
+_STORED_METADATA = re.compile(
+    r'\n?\s*<dl class="app-publication-meta govuk-body">\s*<div><dt>From:</dt> <dd>[^<]*</dd>'
+    r"</div>\s*</dl>"
+)
+
+
+def _body_around_metadata(body_html: str) -> tuple[str, str]:
+    """The stored body before and after its one-line "From:" list, which the page shows as
+    GOV.UK's metadata component instead (with the dates). The stored body never changes."""
+    match = _STORED_METADATA.search(body_html)
+    if match is None:
+        return body_html, ""
+    return body_html[: match.start()], body_html[match.end() :]
 
 
 def compressed_page(publication: Publication, page: bytes) -> dict[str, bytes]:
