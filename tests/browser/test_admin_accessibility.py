@@ -4,7 +4,6 @@ The index, every change list they may see, the publish page, a force's action pl
 meeting. (The edition's own editing page is being rebuilt separately, issue 12.)
 """
 
-import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
