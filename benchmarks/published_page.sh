@@ -29,8 +29,9 @@ if [ "$FRONT" = nginx ]; then benchmarks/ensure_tools.sh wrk nginx; else benchma
 # shellcheck source=benchmarks/stack.sh
 . benchmarks/stack.sh
 stack_prepare bench
-$PYTHON manage.py load_hmic_2014 >/dev/null
+# Static files first: publishing renders the page (to compress it once), which names them.
 $PYTHON manage.py collectstatic --no-input -v0
+$PYTHON manage.py load_hmic_2014 >/dev/null
 
 # gunicorn reads ./gunicorn.conf.py by itself; the command line sets the workers and leaves out
 # the access log (a line per request would be measured too).

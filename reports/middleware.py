@@ -52,9 +52,9 @@ class PublishedPageCacheMiddleware:
         request.get_host()
         cached = _pages.get(request.path)
         if cached and cached[0] > time.monotonic():
-            coding = encoding_choose(request.headers.get("Accept-Encoding", ""), tuple(cached[1]))
-            if coding is not None or "identity" in cached[1]:
-                return self._from_cache(request, cached[1], coding or "identity", cached[2])
+            wanted = encoding_choose(request.headers.get("Accept-Encoding", "")) or "identity"
+            if wanted in cached[1]:
+                return self._from_cache(request, cached[1], wanted, cached[2])
         response = self.get_response(request)
         if (
             getattr(response, "shared_cacheable", False)

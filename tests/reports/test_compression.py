@@ -139,6 +139,24 @@ def test_the_page_cache_serves_each_client_its_own_coding_from_memory(
     assert not_modified.status_code == 304
 
 
+def test_a_coding_the_page_cache_has_not_kept_yet_is_made_and_kept(
+    page_cache, loaded_2014, anonymous_client, django_assert_num_queries
+):
+    plain = anonymous_client.get(EDITION_URL)  # kept plain only: no coding was asked for
+
+    # 1. The edition's publications; 2. the page's stored compressed bodies.
+    with django_assert_num_queries(2):
+        as_brotli = anonymous_client.get(EDITION_URL, headers={"accept-encoding": "br"})
+    with django_assert_num_queries(0):
+        again = anonymous_client.get(EDITION_URL, headers={"accept-encoding": "gzip"})
+        plain_again = anonymous_client.get(EDITION_URL)
+
+    assert brotli.decompress(as_brotli.content) == plain.content
+    assert again["Content-Encoding"] == "gzip"
+    assert plain_again.content == plain.content
+    assert "Content-Encoding" not in plain_again
+
+
 def test_public_pages_are_compressed_on_the_way_out(loaded_2014, anonymous_client):
     plain = anonymous_client.get("/recommendations/")
 
