@@ -27,8 +27,9 @@ if [ "$FRONT" = nginx ]; then benchmarks/ensure_tools.sh wrk nginx; else benchma
 # shellcheck source=benchmarks/stack.sh
 . benchmarks/stack.sh
 stack_prepare load
-$PYTHON manage.py load_hmic_2014 >/dev/null
+# Static files first: publishing renders the page (to compress it once), which names them.
 $PYTHON manage.py collectstatic --no-input -v0
+$PYTHON manage.py load_hmic_2014 >/dev/null
 
 # The command line wins over gunicorn.conf.py: loopback only, and no access log of every hit.
 if [ "$FRONT" = nginx ]; then

@@ -53,8 +53,9 @@ touch "$ENV_FILE"
 dropdb --if-exists --force "$DB" 2>/dev/null
 createdb "$DB"
 $PYTHON manage.py migrate --no-input -v0
-$PYTHON manage.py load_hmic_2014 >/dev/null
+# Static files first: publishing renders the page (to compress it once), which names them.
 $PYTHON manage.py collectstatic --no-input -v0
+$PYTHON manage.py load_hmic_2014 >/dev/null
 
 $PYTHON -m gunicorn oversight.wsgi -c gunicorn.conf.py --bind "127.0.0.1:$PORT" \
   --access-logfile /dev/null --log-level warning >"$work/gunicorn.log" 2>&1 &

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "oversight.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reports.middleware.PublishedPageCacheMiddleware",
+    # Inside the page cache, which keeps every coding made; outside sessions and CSRF, so it
+    # sees whether a response holds a secret and must not be compressed (BREACH).
+    "oversight.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

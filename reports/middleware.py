@@ -9,6 +9,11 @@ Entries are keyed by the publication's own address: a page is kept only when its
 one its view and arguments reverse to (`/updates/2014-12/revisions/1/`), so spellings of the
 same publication (`/revisions/0001/`, which the URL converter refuses anyway) cannot each add
 an entry. At most MAX_PAGES are kept; expired ones are dropped first, then the oldest.
+
+Each entry keeps the page in every content coding made for it so far (the plain page, and the
+gzip and brotli bodies stored at publication, see `oversight.compression`), and each client is
+sent the one its `Accept-Encoding` prefers; a coding not kept yet is a miss, whose response
+adds it.
 """
 
 import time
@@ -17,12 +22,18 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import parse_etags
+
+from oversight.compression import encoding_choose
 
 # Each quarterly update has a page, a changes page and a page per earlier revision: a few a
 # year, about 31 KB each. The bound is for the worst case, not for the real site.
 MAX_PAGES = 100
 
-_pages: dict[str, tuple[float, bytes, dict[str, str]]] = {}
+# path -> (expires, {coding: body}, headers of the plain page)
+_pages: dict[str, tuple[float, dict[str, bytes], dict[str, str]]] = {}
+# Set per coding on the way out, not kept with the page.
+_PER_CODING_HEADERS = ("Content-Encoding", "Content-Length", "ETag")
 
 
 def published_page_cache_clear() -> None:
@@ -41,7 +52,9 @@ class PublishedPageCacheMiddleware:
         request.get_host()
         cached = _pages.get(request.path)
         if cached and cached[0] > time.monotonic():
-            return self._from_cache(request, cached[1], cached[2])
+            wanted = encoding_choose(request.headers.get("Accept-Encoding", "")) or "identity"
+            if wanted in cached[1]:
+                return self._from_cache(request, cached[1], wanted, cached[2])
         response = self.get_response(request)
         if (
             getattr(response, "shared_cacheable", False)
@@ -54,17 +67,34 @@ class PublishedPageCacheMiddleware:
         return response
 
     @staticmethod
-    def _from_cache(request: HttpRequest, content: bytes, headers: dict[str, str]) -> HttpResponse:
-        if request.headers.get("If-None-Match") == headers.get("ETag"):
+    def _from_cache(
+        request: HttpRequest, bodies: dict[str, bytes], coding: str, headers: dict[str, str]
+    ) -> HttpResponse:
+        etag = headers.get("ETag")
+        if etag and coding != "identity":
+            etag = f"W/{etag}"  # as oversight.compression sends it
+        if etag and _etag_matches(request.headers.get("If-None-Match", ""), etag):
             response = HttpResponseNotModified()
-            for name in ("ETag", "Last-Modified", "Cache-Control"):
+            response["ETag"] = etag
+            for name in ("Last-Modified", "Cache-Control", "Vary"):
                 if name in headers:
                     response[name] = headers[name]
             return response
-        response = HttpResponse(content)
+        response = HttpResponse(bodies[coding])
         for name, value in headers.items():
             response[name] = value
+        if etag:
+            response["ETag"] = etag
+        if coding != "identity":
+            response["Content-Encoding"] = coding
+        response["Content-Length"] = str(len(response.content))
         return response
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    """The weak comparison `If-None-Match` uses (RFC 9110 13.1.2)."""
+    tags = parse_etags(if_none_match)
+    return "*" in tags or etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in tags}
 
 
 def _is_canonical(request: HttpRequest) -> bool:
@@ -85,5 +115,11 @@ def _keep(path: str, seconds: int, response: HttpResponse) -> None:
             del _pages[expired]
         while len(_pages) >= MAX_PAGES:
             del _pages[next(iter(_pages))]  # the oldest: dicts keep insertion order
-    _pages.pop(path, None)  # a renewed page moves to the end, as the newest
-    _pages[path] = (now + seconds, response.content, dict(response.items()))
+    headers = {name: value for name, value in response.items() if name not in _PER_CODING_HEADERS}
+    if "ETag" in response:
+        headers["ETag"] = response["ETag"].removeprefix("W/")
+    bodies = dict(getattr(response, "encodings", None) or {"identity": response.content})
+    old = _pages.pop(path, None)  # a renewed page moves to the end, as the newest
+    if old and old[0] > now and old[2].get("ETag") == headers.get("ETag"):
+        bodies = {**old[1], **bodies}  # the same page: keep the codings made before
+    _pages[path] = (now + seconds, bodies, headers)

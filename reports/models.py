@@ -253,3 +253,31 @@ class PublicationPdf(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.publication}"
+
+
+class CompressedPage(models.Model):
+    """A published page compressed once (gzip and brotli), kept beside its publication.
+
+    Keyed by the SHA-256 of the page as served: the page around a publication's stored body
+    (furniture, stylesheet addresses) can change with a release, and then the new page gets a
+    row of its own, while the publication itself never changes. Inserted only, never updated:
+    made when the edition is published, or on first request for pages that predate this table.
+    """
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="compressed_pages"
+    )
+    sha256 = models.CharField(max_length=64, help_text="Of the uncompressed page, in hex.")
+    gzip = models.BinaryField()
+    brotli = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "sha256"], name="one_compressed_page_per_render"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Compressed page of {self.publication}"

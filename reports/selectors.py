@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.db.models.fields.json import KT
 
 from recommendations.models import Recommendation
 from reports.models import Publication, PublicationQuerySet, QuarterlyUpdate
@@ -57,13 +58,14 @@ def previous_publication(edition: QuarterlyUpdate) -> Publication | None:
 def publication_revisions(slug: str) -> list[Publication]:
     """Every revision of an edition, newest first, for its page and change history.
 
-    Each has its title and period, and `has_previous` (an earlier edition is published, so
-    there is a changes page); the stored content stays in the database.
+    Each has its title, period and publisher, and `has_previous` (an earlier edition is
+    published, so there is a changes page); the stored content stays in the database.
     """
     return list(
         Publication.objects.filter(edition__slug=slug)
         .annotate(
             **listing_fields(),
+            publisher=KT("content__publisher"),
             has_previous=Exists(
                 Publication.objects.filter(edition__period__lt=OuterRef("edition__period"))
             ),

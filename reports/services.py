@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reports.checks import edition_problems, personal_data_warnings
+from reports.compressed import compressed_page_store
 from reports.models import Publication, QuarterlyUpdate
 from reports.snapshot import Snapshot, edition_snapshot
 
@@ -104,6 +105,8 @@ def edition_publish(
         edition.published_by = published_by
     edition.full_clean()
     edition.save(update_fields=["status", "published_at", "published_by"])
+    # Compressed once, now, at the best settings: every reader is then sent the stored bytes.
+    compressed_page_store(publication)
     logger.info(
         "event=edition_published edition=%s revision=%s user=%s",
         edition.slug,

@@ -8,9 +8,11 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from oversight.compression import encoding_choose
 from oversight.permissions import can_preview_edition
 from reports.changes import editions_compare
-from reports.models import QuarterlyUpdate
+from reports.compressed import compressed_page, publication_page_render
+from reports.models import Publication, QuarterlyUpdate
 from reports.pdf import publication_pdf
 from reports.selectors import (
     current_publication,
@@ -45,15 +47,9 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not publications:
         return _draft_preview(request, slug)
     current = publications[0]
-    context = {
-        "publication": current,
-        "history": list(reversed(publications)),
-        "slug": slug,
-        "has_previous": current.has_previous,
-    }
     return _published_response(
         request,
-        lambda: render(request, "reports/edition_detail.html", context),
+        lambda: _publication_page(request, current, publications, slug=slug),
         # The link to the changes page appears once an earlier edition is published.
         etag=f'"{current.edition_id}-{current.revision}-{int(current.has_previous)}"',
         published_at=current.published_at,
@@ -67,19 +63,30 @@ def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResp
     shown = next((pub for pub in publications if pub.revision == revision), None)
     if shown is None:
         raise Http404("No such revision")
-    context = {
-        "publication": shown,
-        "current": publications[0],
-        "history": list(reversed(publications)),
-        "slug": slug,
-    }
     return _published_response(
         request,
-        lambda: render(request, "reports/edition_detail.html", context),
+        lambda: _publication_page(request, shown, publications, slug=slug, as_revision=True),
         # The banner names the current revision, so a correction changes this page too.
         etag=f'"{shown.edition_id}-{shown.revision}-of-{publications[0].revision}"',
         published_at=publications[0].published_at,
     )
+
+
+def _publication_page(
+    request: HttpRequest,
+    shown: Publication,
+    publications: list[Publication],
+    *,
+    slug: str,
+    as_revision: bool = False,
+) -> HttpResponse:
+    """A publication's page, with its compressed bodies (made once, kept) for clients that
+    accept one: `oversight.compression` sends the one the client prefers."""
+    page = publication_page_render(shown, publications, slug=slug, as_revision=as_revision)
+    response = HttpResponse(page)
+    if encoding_choose(request.headers.get("Accept-Encoding", "")):
+        response.precompressed = compressed_page(shown, response.content)
+    return response
 
 
 @require_safe

@@ -58,13 +58,21 @@ def other_member_client(other_member) -> Client:
     return client
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Serve static files unhashed: the hashed manifest exists only after collectstatic."""
-    settings.STORAGES = {
+@pytest.fixture(scope="session", autouse=True)
+def plain_static_storage():
+    """Serve static files unhashed: the hashed manifest exists only after collectstatic.
+
+    Session-wide, so module-scoped fixtures that publish (publishing renders the page, to
+    compress it once) get it too.
+    """
+    from django.conf import settings
+
+    storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -20,3 +21,38 @@ def breadcrumbs(*labels_and_links: str) -> dict:
             (label, link if link.startswith("/") else reverse(link)) for label, link in pairs
         ]
     }
+
+
+@register.tag
+def scroll_region(parser: template.base.Parser, token: template.base.Token) -> "ScrollRegionNode":
+    """A wide table's own labelled, keyboard-focusable scroll region (WCAG 1.4.10 reflow).
+
+    `{% scroll_region labelledby="plans-caption" %}<table>...</table>{% endscroll_region %}`
+    (or `label="..."`): on a narrow screen the table scrolls inside the region, every column
+    kept, and the page itself never scrolls sideways. Styled by `.app-table-scroll` (site.css).
+    """
+    bits = token.split_contents()[1:]
+    kwargs = template.base.token_kwargs(bits, parser)
+    if bits or set(kwargs) - {"label", "labelledby"} or len(kwargs) != 1:
+        raise template.TemplateSyntaxError(
+            'scroll_region takes one argument: labelledby="an id" or label="a name"'
+        )
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, kwargs)
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, kwargs: dict) -> None:
+        self.nodelist = nodelist
+        self.kwargs = kwargs
+
+    def render(self, context: template.Context) -> str:
+        ((name, value),) = self.kwargs.items()
+        attribute = "aria-labelledby" if name == "labelledby" else "aria-label"
+        return format_html(
+            '<div class="app-table-scroll" role="region" {}="{}" tabindex="0">{}</div>',
+            attribute,
+            value.resolve(context),
+            self.nodelist.render(context),
+        )

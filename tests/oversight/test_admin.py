@@ -38,7 +38,13 @@ from oversight.models import (
     TaskWorker,
 )
 from recommendations.models import Area, Recommendation
-from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
+from reports.models import (
+    CompressedPage,
+    ProgressUpdate,
+    Publication,
+    PublicationPdf,
+    QuarterlyUpdate,
+)
 from tests.forces.factories import (
     ActionPlanFactory,
     AreaRatingFactory,
@@ -275,6 +281,9 @@ def test_every_model_of_our_apps_is_registered() -> None:
         for model in apps.get_app_config(label).get_models()
         # History rows are shown on each record's history page (simple-history).
         if not model._meta.model_name.startswith("historical")
+        # A publication's page compressed (issue 12): bytes derived from the page, made and
+        # read only by reports.compressed, with nothing in them for the secretariat to read.
+        and model is not CompressedPage
     }
     assert models - set(REGISTERED) == set()
 

@@ -218,3 +218,143 @@ def test_a_draft_edition_has_no_pdf(rendered: RenderedPdf, anonymous_client: Cli
     )
 
     assert anonymous_client.get("/updates/2015-03.pdf").status_code == 404
+
+
+# ---- The tag tree: what a screen reader reads (issue 12) ----
+
+
+@dataclass
+class Tagged:
+    """A structure element of the PDF's tag tree, with the text of its marked content."""
+
+    role: str
+    text: str
+    children: list["Tagged"]
+
+    def find(self, role: str) -> list["Tagged"]:
+        found = [self] if self.role == role else []
+        for child in self.children:
+            found += child.find(role)
+        return found
+
+    @property
+    def words(self) -> str:
+        return " ".join(self.text.split())
+
+
+class _MarkedText:
+    """Collects the text of each marked-content sequence (by MCID) of one page."""
+
+    def __init__(self, page: int, marked: dict[tuple[int, int], str]) -> None:
+        self.page = page
+        self.marked = marked
+        self.open_mcids: list[int | None] = []
+
+    def operator(self, op, args, cm, tm) -> None:
+        if op == b"BDC":
+            properties = args[1]
+            self.open_mcids.append(properties.get("/MCID") if hasattr(properties, "get") else None)
+        elif op == b"BMC":
+            self.open_mcids.append(None)  # an artifact: not in the tag tree
+        elif op == b"EMC" and self.open_mcids:
+            self.open_mcids.pop()
+
+    def text(self, words, cm, tm, font, size) -> None:
+        if self.open_mcids and self.open_mcids[-1] is not None:
+            key = (self.page, self.open_mcids[-1])
+            self.marked[key] = self.marked.get(key, "") + words
+
+
+def tag_tree(reader: pypdf.PdfReader) -> Tagged:
+    """The document's tag tree, each element holding the text of the content it tags."""
+    marked: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(reader.pages):
+        collector = _MarkedText(number, marked)
+        page.extract_text(visitor_operand_before=collector.operator, visitor_text=collector.text)
+    page_numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+
+    def read(node, page: int | None) -> Tagged:
+        node = node.get_object()
+        if "/Pg" in node:
+            page = page_numbers[node.raw_get("/Pg").idnum]
+        kids = node.get("/K", [])
+        kids = kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]
+        children, text = [], ""
+        for kid in kids:
+            if isinstance(kid, int):
+                text += marked.get((page, kid), "")
+                continue
+            kid_object = kid.get_object()
+            if kid_object.get("/Type") == "/MCR":
+                text += marked.get((page, kid_object["/MCID"]), "")
+            elif kid_object.get("/Type") != "/OBJR":
+                child = read(kid, page)
+                children.append(child)
+                text += child.text
+        return Tagged(str(node.get("/S", "/StructTreeRoot")), text, children)
+
+    return read(reader.trailer["/Root"]["/StructTreeRoot"], None)
+
+
+def test_each_contents_entry_is_a_link_to_its_heading_with_no_dots(rendered: RenderedPdf) -> None:
+    (contents,) = [
+        element.find("/L")[0]
+        for element in tag_tree(rendered.reader).find("/NonStruct")
+        if element.children and element.children[0].words == "Contents"
+    ]
+    links = [link.words for link in contents.find("/Link")]
+
+    assert links == [
+        "Home Secretary Foreword",
+        "Update on progress against recommendations",
+        "Recommendation 1",
+        "Recommendations 2 and 3",
+        *[f"Recommendation {number}" for number in range(4, 12)],
+    ]
+    # Each entry reads as its heading and its page number; the leader is drawn, not text.
+    entries = [entry.words for entry in contents.find("/LBody")]
+    assert entries[2] == "Recommendation 1 3"
+    assert not [entry for entry in entries if ". ." in entry or ".." in entry]
+
+
+def test_the_pdf_says_from_and_published_as_label_value_pairs(rendered: RenderedPdf) -> None:
+    (table,) = tag_tree(rendered.reader).find("/Table")
+
+    pairs = [
+        tuple(cell.role + " " + cell.words for cell in row.children) for row in table.find("/TR")
+    ]
+
+    assert pairs == [
+        ("/TH From:", "/TD Home Office"),
+        ("/TH Published:", "/TD 1 December 2014"),
+    ]
+
+
+def test_each_leader_keeps_clear_of_the_last_word_of_its_heading(rendered: RenderedPdf) -> None:
+    """The leader starts where the heading's white background ends, 6pt after its last word
+    (its link's box ends at the last letter): not flush against the 3 of "2 and 3"."""
+    white_boxes: list[tuple[float, float]] = []  # (right edge, vertical middle), in points
+    fill = [None]
+
+    def operator(op, args, cm, tm) -> None:
+        if op == b"rg":
+            fill[0] = tuple(float(value) for value in args)
+        elif op == b"re" and fill[0] == (1.0, 1.0, 1.0):
+            x, y, width, height = (float(value) for value in args)
+            right = cm[0] * (x + width) + cm[4]
+            middle = cm[3] * (y + height / 2) + cm[5]
+            white_boxes.append((right, middle))
+
+    first_page = rendered.reader.pages[0]
+    first_page.extract_text(visitor_operand_before=operator)
+    links = [annotation.get_object() for annotation in first_page["/Annots"]]
+    gaps = []
+    for link in links:
+        _, bottom, right, top = (float(value) for value in link["/Rect"])
+        low, high = sorted((bottom, top))
+        beside = [box for box, middle in white_boxes if low <= middle <= high]
+        assert beside, f"no heading background beside the link at {link['/Rect']}"
+        gaps.append(min(beside) - right)
+
+    assert len(gaps) == 12  # every contents entry: foreword, progress, 10 sections
+    assert min(gaps) >= 4, gaps
