@@ -176,6 +176,13 @@ def can_see_other_reviews(user: User, plan: Any) -> bool:
     )
 
 
+def allow_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view anyone may use, signed in or not (published content, open data, e-mail
+    alerts): a decision written down where the rules are, which the permission matrix checks."""
+    view.allow_public = True  # type: ignore[attr-defined]
+    return view
+
+
 def can_preview_edition(user: User, edition: Any = None) -> bool:
     """Reading an edition's unpublished working copy: whoever may use the members' pages."""
     return can_use_members_area(user)
