@@ -13,6 +13,7 @@ from django.utils import timezone
 from reports.checks import edition_problems, personal_data_warnings
 from reports.models import Publication, QuarterlyUpdate
 from reports.snapshot import Snapshot, edition_snapshot
+from reports.tasks import send_update_alerts
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,8 @@ def edition_publish(
         edition.published_by = published_by
     edition.full_clean()
     edition.save(update_fields=["status", "published_at", "published_by"])
+    # Alerts go out from a job, once this has committed (reports/alerts.py).
+    transaction.on_commit(send_update_alerts.enqueue)
     logger.info(
         "event=edition_published edition=%s revision=%s user=%s",
         edition.slug,
