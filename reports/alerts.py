@@ -97,9 +97,12 @@ def alert_signup(*, email: str, client: str, site_url: str) -> None:
     ):
         raise AlertSignupThrottled
     now = timezone.now()
-    subscription, _ = AlertSubscription.objects.select_for_update().get_or_create(
-        email=email, defaults={"requested_at": now}
+    # The same statements whether or not the address is there: insert it unless it is (a
+    # concurrent sign-up cannot make this fail), then read it locked.
+    AlertSubscription.objects.bulk_create(
+        [AlertSubscription(email=email, requested_at=now)], ignore_conflicts=True
     )
+    subscription = AlertSubscription.objects.select_for_update().get(email=email)
     token = secrets.token_urlsafe(32)
     site_url = site_url.rstrip("/")
     if subscription.confirmed_at is None:

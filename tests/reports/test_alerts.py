@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from oversight.models import OutgoingEmail, RateLimitBucket
-from reports.alerts import alerts_prune_unconfirmed, alerts_send
+from oversight.throttle import rate_limit_hit
+from reports.alerts import alerts_prune_unconfirmed, alerts_send, signup_rate_limits
 from reports.models import AlertDelivery, AlertSubscription, QuarterlyUpdate
 from tests.oversight.jobs import run_queued_jobs
 from tests.oversight.smtp import smtp_server
@@ -423,8 +424,31 @@ def test_every_edition_and_the_updates_list_offer_alerts(anonymous_client) -> No
         )
 
 
-def test_the_signup_page_takes_no_query_and_a_signup_a_fixed_number(
+def test_the_alert_pages_take_no_query(anonymous_client, django_assert_num_queries) -> None:
+    for url in (
+        SIGNUP,
+        "/email-alerts/check-your-email/",
+        "/email-alerts/unsubscribed/",
+        "/privacy/",
+    ):
+        with django_assert_num_queries(0):
+            assert anonymous_client.get(url).status_code == 200
+
+
+def test_signing_up_takes_the_same_queries_for_a_new_and_a_subscribed_address(
     anonymous_client, django_assert_num_queries
 ) -> None:
-    with django_assert_num_queries(0):
-        assert anonymous_client.get(SIGNUP).status_code == 200
+    subscribe(Client(), "already@example.org")
+    publish_next()  # the data does not change the count either
+    # The same 16 statements either way, in a savepoint (the service's transaction):
+    # 1-2. the per-client and per-address counts (one UPDATE each, the window open);
+    # 3. insert the address unless it is there; 4. read it, locked; 5. save it;
+    # then the e-mail, in a savepoint of its own: 6. is its key new, 7. full_clean's unique
+    # check, 8-10. its constraint check (in a savepoint), 11. record it, 12. queue its job,
+    # and 13-16. the savepoints' SAVEPOINT / RELEASE pairs.
+    for address in ("already@example.org", "new@example.org"):
+        # Open this address's rate-limit window, as an earlier request would have.
+        rate_limit_hit(rate=signup_rate_limits()[1], value=address)
+        with django_assert_num_queries(16):
+            assert sign_up(anonymous_client, address).status_code == 302
+    assert AlertSubscription.objects.filter(email="new@example.org").exists()
