@@ -36,6 +36,11 @@ SECRETARIAT_APPS = ("oversight", "recommendations", "forces", "reports")
 # What a data load created is an audit trail: the secretariat may read it, not change it.
 SECRETARIAT_EXCLUDED = {
     "loadedrecord": ("add_loadedrecord", "change_loadedrecord", "delete_loadedrecord"),
+    # The public's e-mail alert subscriptions: nobody in the group reads the addresses.
+    **{
+        model: tuple(f"{action}_{model}" for action in ("add", "change", "delete", "view"))
+        for model in ("alertsubscription", "alertdelivery")
+    },
 }
 GROUP_MEMBER_PERMISSIONS = (
     ("forces", "view_force"),
