@@ -16,3 +16,9 @@ class ForcesConfig(AppConfig):
 
         register(Force)
         register(ActionPlan)
+
+        # What each publication keeps about the forces (reports may not import forces).
+        from forces.published import forces_for_publication
+        from oversight.published_facts import published_facts_register
+
+        published_facts_register("forces", forces_for_publication)

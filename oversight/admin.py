@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from oversight import invitations
+from oversight import invitations, mail
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.models import (
     LoadedRecord,
@@ -290,8 +290,23 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     list_display = ("subject", "created_at", "sent_at", "attempts")
     list_filter = (("sent_at", admin.EmptyFieldListFilter),)
     search_fields = ("subject", "idempotency_key")
-    fields = ("idempotency_key", "to", "subject", "created_at", "sent_at", "attempts", "last_error")
+    fields = (
+        "idempotency_key",
+        "recipients",
+        "subject",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
     readonly_fields = fields
+
+    @admin.display(description="to")
+    def recipients(self, email: OutgoingEmail) -> str:
+        # The public's addresses (e-mail alerts) are shown on no page, the admin's included.
+        if email.idempotency_key.startswith(mail.PRIVATE_RECIPIENT_PREFIX):
+            return "A subscriber to e-mail alerts (the address is not shown)"
+        return ", ".join(email.to)
 
 
 @admin.register(RateLimitBucket)

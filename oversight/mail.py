@@ -25,6 +25,9 @@ from oversight.models import OutgoingEmail
 logger = logging.getLogger(__name__)
 
 MAX_ERROR_LENGTH = 1000
+# Messages to members of the public (e-mail alerts) have keys starting with this; the admin
+# does not show their recipients.
+PRIVATE_RECIPIENT_PREFIX = "alert"
 
 
 class EmailNotSent(Exception):
@@ -39,9 +42,16 @@ def message_id(idempotency_key: str) -> str:
 
 @transaction.atomic
 def email_queue(
-    *, idempotency_key: str, to: list[str], subject: str, body: str
+    *,
+    idempotency_key: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
 ) -> tuple[OutgoingEmail, bool]:
     """Record a message and queue the job that sends it; a key seen before queues nothing.
+
+    `headers` are extra headers (for example `List-Unsubscribe`); each is one line.
 
     The job is queued in the same transaction as the record: with the database backend the
     two commit together, so a worker never finds a job for a message that is not there, and a
@@ -58,6 +68,7 @@ def email_queue(
         # Header injection is refused by Django when sending; a subject is one line anyway.
         subject=" ".join(subject.splitlines()),
         body=body,
+        headers={name: " ".join(value.splitlines()) for name, value in (headers or {}).items()},
     )
     email.full_clean()
     email.save()
@@ -72,16 +83,16 @@ def email_send(*, email_id: int) -> bool:
     waits, then finds it sent. A failure is recorded and raised as `EmailNotSent`.
     """
     with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
-        if email.sent_at is not None:
-            return False
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.sent_at is not None:
+            return False  # sent already, or withdrawn (an alert to someone who unsubscribed)
         email.attempts += 1
         message = EmailMessage(
             subject=email.subject,
             body=email.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=email.to,
-            headers={"Message-ID": message_id(email.idempotency_key)},
+            headers={**email.headers, "Message-ID": message_id(email.idempotency_key)},
         )
         error: Exception | None = None
         try:
@@ -92,9 +103,10 @@ def email_send(*, email_id: int) -> bool:
         else:
             email.sent_at = timezone.now()
             email.body = ""
+            email.headers = {}
             email.last_error = ""
         email.full_clean()
-        email.save(update_fields=["attempts", "sent_at", "body", "last_error"])
+        email.save(update_fields=["attempts", "sent_at", "body", "headers", "last_error"])
     if error is not None:
         logger.warning(
             "event=email_failed email=%s attempt=%s error=%s",

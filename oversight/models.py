@@ -350,6 +350,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=300)
     # Emptied once sent: a password-reset link works as a password for an hour.
     body = models.TextField(blank=True)
+    # Extra headers, such as List-Unsubscribe; emptied with the body once sent.
+    headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -36,6 +36,11 @@ SECRETARIAT_APPS = ("oversight", "recommendations", "forces", "reports")
 # What a data load created is an audit trail: the secretariat may read it, not change it.
 SECRETARIAT_EXCLUDED = {
     "loadedrecord": ("add_loadedrecord", "change_loadedrecord", "delete_loadedrecord"),
+    # The public's e-mail alert subscriptions: nobody in the group reads the addresses.
+    **{
+        model: tuple(f"{action}_{model}" for action in ("add", "change", "delete", "view"))
+        for model in ("alertsubscription", "alertdelivery")
+    },
 }
 GROUP_MEMBER_PERMISSIONS = (
     ("forces", "view_force"),
@@ -183,6 +188,13 @@ def can_see_other_reviews(user: User, plan: Any, *, own_review: Any = _NOT_LOOKE
     if own_review is _NOT_LOOKED_UP:
         return plan.reviews.filter(reviewer=user.pk, status="submitted").exists()
     return own_review is not None and own_review.status == "submitted"
+
+
+def allow_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view anyone may use, signed in or not (published content, open data, e-mail
+    alerts): a decision written down where the rules are, which the permission matrix checks."""
+    view.allow_public = True  # type: ignore[attr-defined]
+    return view
 
 
 def can_preview_edition(user: User, edition: Any = None) -> bool:

@@ -291,6 +291,15 @@ TASKS_MAX_ATTEMPTS = 3
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
 PASSWORD_RESET_PER_CLIENT_PER_HOUR = env.int("PASSWORD_RESET_PER_CLIENT_PER_HOUR", default=10)
 
+# E-mail alerts about new updates (reports/alerts.py): sign-ups allowed in an hour, per
+# address and per client address; beyond either the form asks to try later and sends nothing.
+ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR = env.int("ALERT_SIGNUPS_PER_ADDRESS_PER_HOUR", default=3)
+ALERT_SIGNUPS_PER_CLIENT_PER_HOUR = env.int("ALERT_SIGNUPS_PER_CLIENT_PER_HOUR", default=10)
+# The service's public address, for the links in alerts, which are sent outside any request.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Who the public write to about their data (the privacy notice), e.g. the department's DPO.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@example.gov.uk")
+
 # Number of reverse proxies in front of the service that append to X-Forwarded-For. With 0 the
 # header is ignored (a client could write anything there) and REMOTE_ADDR is the client address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

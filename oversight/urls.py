@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from oversight import accounts, views
 from oversight.accounts import PasswordResetRequestView
+from reports.alert_views import privacy_notice
 from reports.public_views import HomeView
 
 admin.site.site_header = "National Oversight Group: secretariat"
@@ -16,6 +17,9 @@ urlpatterns = [
     path("updates/", include("reports.urls")),
     path("recommendations/", include("reports.recommendation_urls")),
     path("forces/", include("forces.urls")),
+    path("data/", include("reports.data_urls")),
+    path("email-alerts/", include("reports.alert_urls")),
+    path("privacy/", privacy_notice, name="privacy"),
     path("members/", include("forces.member_urls")),
     # Meeting papers, for group members and the secretariat: uploads have no public URL.
     path(

@@ -281,3 +281,77 @@ class CompressedPage(models.Model):
 
     def __str__(self) -> str:
         return f"Compressed page of {self.publication}"
+
+
+# ---- E-mail alerts (reports/alerts.py): who asked to hear of new updates, and what was sent --
+
+
+class AlertSubscriptionQuerySet(models.QuerySet):
+    def confirmed(self) -> "AlertSubscriptionQuerySet":
+        """Addresses whose owner followed the link in the confirmation e-mail."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed_since(self, moment) -> "AlertSubscriptionQuerySet":
+        """Sign-ups never confirmed, last asked for before `moment`."""
+        return self.filter(confirmed_at__isnull=True, requested_at__lt=moment)
+
+
+class AlertSubscription(models.Model):
+    """An address that asked for an e-mail when an update is published.
+
+    Only what sending needs: the address, when it was asked for and confirmed, and a hash of
+    the confirmation link's token. Unsubscribing deletes the row; an unconfirmed one is deleted
+    after `reports.alerts.CONFIRM_DAYS`. Not shown in the admin: nobody needs to read the list.
+    """
+
+    email = models.EmailField(unique=True, help_text="Lower case, as `normalise_email` makes it.")
+    requested_at = models.DateTimeField(help_text="The latest sign-up with this address.")
+    confirm_token_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the confirmation link's token."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["confirm_token_hash"],
+                condition=~Q(confirm_token_hash=""),
+                name="one_alert_subscription_per_confirm_token",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(confirm_token_hash=""),
+                name="confirmed_alert_subscription_keeps_no_token",
+                violation_error_message="A confirmed subscription keeps no confirmation token.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the address: this can reach logs and error reports.
+        state = "confirmed" if self.confirmed_at else "unconfirmed"
+        return f"Alert subscription {self.pk} ({state})"
+
+
+class AlertDelivery(models.Model):
+    """One alert to one subscriber about one publication, recorded so that it goes once."""
+
+    subscription = models.ForeignKey(
+        AlertSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "alert deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "publication"],
+                name="one_alert_per_subscriber_per_publication",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert about {self.publication_id} to subscription {self.subscription_id}"

@@ -7,12 +7,12 @@ progress stays out of them. Each selector is one query.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.fields.json import KT
 
 from recommendations.models import Recommendation
 from reports.models import Publication, PublicationQuerySet, QuarterlyUpdate
-from reports.snapshot import SectionSnapshot, listing_fields, snapshot_read
+from reports.snapshot import SectionSnapshot, Snapshot, listing_fields, snapshot_read
 
 
 def published_listing() -> PublicationQuerySet:
@@ -123,3 +123,41 @@ def progress_reported(recommendation: Recommendation) -> list[ReportedProgress]:
             )
         )
     return progress
+
+
+@dataclass(frozen=True)
+class PublishedEdition:
+    """An edition as its current publication has it: for the open data."""
+
+    slug: str
+    revision: int  # also how many revisions it has: they are numbered from 1
+    first_published_at: datetime.datetime
+    last_updated_at: datetime.datetime
+    content: Snapshot
+
+
+def published_editions() -> list[PublishedEdition]:
+    """Each published edition's current publication, oldest edition first (one query)."""
+    publications = (
+        Publication.objects.latest_per_edition()
+        .select_related("edition")
+        .only("revision", "published_at", "content", "edition__slug", "edition__published_at")
+        .order_by("edition__period")
+    )
+    return [
+        PublishedEdition(
+            slug=publication.edition.slug,
+            revision=publication.revision,
+            first_published_at=publication.edition.published_at,
+            last_updated_at=publication.published_at,
+            content=snapshot_read(publication.content),
+        )
+        for publication in publications
+    ]
+
+
+def publications_version() -> tuple[int, datetime.datetime | None]:
+    """(the newest publication's id, when the newest was published): what the open data is
+    made of changes exactly when these do. (0, None) before anything is published. One query."""
+    latest = Publication.objects.aggregate(latest=Max("pk"), updated=Max("published_at"))
+    return latest["latest"] or 0, latest["updated"]

@@ -14,6 +14,7 @@ from reports.checks import edition_problems, personal_data_warnings
 from reports.compressed import compressed_page_store
 from reports.models import Publication, QuarterlyUpdate
 from reports.snapshot import Snapshot, edition_snapshot
+from reports.tasks import send_update_alerts
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def edition_publish(
     edition.save(update_fields=["status", "published_at", "published_by"])
     # Compressed once, now, at the best settings: every reader is then sent the stored bytes.
     compressed_page_store(publication)
+    # Alerts go out from a job, once this has committed (reports/alerts.py).
+    transaction.on_commit(send_update_alerts.enqueue)
     logger.info(
         "event=edition_published edition=%s revision=%s user=%s",
         edition.slug,

@@ -11,6 +11,8 @@ lacked) and old publications are upgraded in memory each time they are read.
 Versions:
 1. The shape of the December 2014 publication; its version is under the key `schema`.
 2. The same fields; the version is under `schema_version`.
+3. Adds `forces` (each force and whether its action plan was provided) and `meetings_held`
+   (the group's meetings held by then), for the open data; empty in older versions.
 """
 
 from collections import defaultdict
@@ -19,11 +21,12 @@ from typing import Any, TypedDict
 
 from django.db.models.fields.json import KT
 
-from oversight.models import Member
+from oversight.models import Meeting, Member
+from oversight.published_facts import published_facts
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NO_UPDATE_TEXT = "No update this quarter."
 
 
@@ -62,6 +65,24 @@ class ForewordSnapshot(TypedDict):
     signatory_role: str
 
 
+class ForceSnapshot(TypedDict):
+    """A force, and whether its current action plan had been provided to HMIC (version 3)."""
+
+    slug: str
+    name: str
+    nation: str
+    nation_label: str
+    plan_provided: bool
+    plan_provided_on: str | None  # ISO 8601 date; None if not provided or the date is unknown
+
+
+class MeetingSnapshot(TypedDict):
+    """A meeting of the group that had been held (version 3): its date only, no papers."""
+
+    date: str  # ISO 8601
+    label: str  # "28 October 2014"
+
+
 class Snapshot(TypedDict):
     """An edition's whole content, as stored in `Publication.content`."""
 
@@ -74,6 +95,8 @@ class Snapshot(TypedDict):
     publisher: str
     foreword: ForewordSnapshot
     sections: list[SectionSnapshot]
+    forces: list[ForceSnapshot]
+    meetings_held: list[MeetingSnapshot]
 
 
 class UnknownSnapshotVersion(ValueError):
@@ -85,8 +108,20 @@ def _from_version_1(content: dict[str, Any]) -> dict[str, Any]:
     return {"schema_version": 2, **upgraded}
 
 
+def _open_data_defaults(content: dict[str, Any]) -> dict[str, Any]:
+    """Version 3's open-data keys: publications made before it kept no forces or meetings."""
+    return {"forces": [], "meetings_held": [], **content}
+
+
+def _from_version_2(content: dict[str, Any]) -> dict[str, Any]:
+    return {**_open_data_defaults(content), "schema_version": 3}
+
+
 # Version n -> the step that makes version n + 1 of it. Each step returns a new dict.
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_version_1,
+    2: _from_version_2,
+}
 
 
 def snapshot_version(content: Mapping[str, Any]) -> int:
@@ -114,7 +149,7 @@ def listing_fields() -> dict[str, KT]:
 
 
 def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
-    """The edition's content now, as JSON-ready data (five queries)."""
+    """The edition's content now, as JSON-ready data (seven queries)."""
     recommendations = list(Recommendation.objects.order_by("number"))
     bullets = list(
         ProgressUpdate.objects.filter(edition=edition).order_by("parent_id", "position", "pk")
@@ -142,6 +177,11 @@ def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
             "signatory_role": edition.signatory_role,
         },
         "sections": _sections(recommendations, bullets, generated_lists),
+        "forces": published_facts("forces"),
+        "meetings_held": [
+            {"date": meeting.date.isoformat(), "label": meeting.date_label}
+            for meeting in Meeting.objects.filter(status=Meeting.Status.HELD).order_by("date")
+        ],
     }
 
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
-from reports import views
+from reports import data_views, views
 from reports.feeds import PublishedEditionsFeed
 
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("", views.EditionListView.as_view(), name="edition-list"),
     path("feed/", require_safe(PublishedEditionsFeed()), name="edition-feed"),
     path("<slug:slug>.pdf", views.edition_pdf, name="edition-pdf"),
+    path("<slug:slug>.json", data_views.edition_json, name="edition-json"),
     path("<slug:slug>/", views.edition_detail, name="edition-detail"),
     path("<slug:slug>/changes/", views.edition_changes, name="edition-changes"),
     path("<slug:slug>/preview/", views.edition_preview, name="edition-preview"),

@@ -56,7 +56,8 @@ from oversight.models import (
 )
 from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from recommendations.models import Area, Recommendation
-from reports.models import ProgressUpdate, QuarterlyUpdate
+from reports.alerts import unsubscribe_token
+from reports.models import AlertSubscription, ProgressUpdate, QuarterlyUpdate
 from tests.documents import MINIMAL_PDF
 from tests.forces.factories import (
     ActionPlanFactory,
@@ -100,6 +101,7 @@ WRITTEN_ROLES = tuple(role for role in ROLES if role != "left group")
 GET, POST = "GET", "POST"
 CONFIRM_DELETE = {"post": "yes"}  # what the admin's "Yes, I'm sure" button sends
 RESET_EMAIL = {"email": "nobody@example.org"}
+ALERT_EMAIL = {"email": "reader@example.org"}
 SAVE_REVIEW = {"action": "save", "version": 0, "gaps": "No date for training call handlers."}
 REOPEN_REVIEW = {"reason": "Please rate Risk Assessment again."}
 ASSIGN_ACTION = {"action": "assign_reviewers", "_selected_action": "1"}
@@ -194,6 +196,31 @@ ROWS = [
     row(POST, "/recommendations/",                               405,   405,   405,   405,   405,   405),
     row(GET,  "/recommendations/1/",                             200,   200,   200,   200,   200,   200),
     row(POST, "/recommendations/1/",                             405,   405,   405,   405,   405,   405),
+    # ---- Open data and e-mail alerts (issue 11): public; files are read-only ----
+    row(GET,  "/data/",                                          200,   200,   200,   200,   200,   200),
+    row(POST, "/data/",                                          405,   405,   405,   405,   405,   405),
+    row(GET,  "/data/recommendations.csv",                       200,   200,   200,   200,   200,   200),
+    row(GET,  "/data/no-such-dataset.json",                      404,   404,   404,   404,   404,   404),
+    row(POST, "/data/recommendations.csv",                       405,   405,   405,   405,   405,   405),
+    row(GET,  "/updates/2014-12.json",                           200,   200,   200,   200,   200,   200),
+    # A draft has no JSON for anyone: it is made only of publications.
+    row(GET,  "/updates/2015-06.json",                           404,   404,   404,   404,   404,   404),
+    row(POST, "/updates/2014-12.json",                           405,   405,   405,   405,   405,   405),
+    row(GET,  "/email-alerts/",                                  200,   200,   200,   200,   200,   200),
+    row(POST, "/email-alerts/", *[to("/email-alerts/check-your-email/")] * 6, data=ALERT_EMAIL),
+    row(GET,  "/email-alerts/check-your-email/",                 200,   200,   200,   200,   200,   200),
+    row(POST, "/email-alerts/check-your-email/",                 405,   405,   405,   405,   405,   405),
+    # A made-up confirmation link: the "link does not work" page, and nothing changes.
+    row(GET,  "/email-alerts/confirm/not-a-token/",              200,   200,   200,   200,   200,   200),
+    row(POST, "/email-alerts/confirm/not-a-token/",              405,   405,   405,   405,   405,   405),
+    # The link in an alert: anyone holding it may unsubscribe that address (one click).
+    row(GET,  "/email-alerts/unsubscribe/{alert_subscription}/{alert_token}/", 200, 200, 200, 200, 200, 200),
+    row(POST, "/email-alerts/unsubscribe/{alert_subscription}/{alert_token}/", *[to("/email-alerts/unsubscribed/")] * 6),
+    row(POST, "/email-alerts/unsubscribe/{alert_subscription}/not-a-token/", 200, 200, 200, 200, 200, 200),
+    row(GET,  "/email-alerts/unsubscribed/",                     200,   200,   200,   200,   200,   200),
+    row(POST, "/email-alerts/unsubscribed/",                     405,   405,   405,   405,   405,   405),
+    row(GET,  "/privacy/",                                       200,   200,   200,   200,   200,   200),
+    row(POST, "/privacy/",                                       405,   405,   405,   405,   405,   405),
     row(GET,  "/favicon.ico",  *[moved("/static/govuk/assets/images/favicon.ico")] * 6),
     row(POST, "/favicon.ico",                                    405,   405,   405,   405,   405,   405),
     row(GET,  "/healthz",                                        200,   200,   200,   200,   200,   200),
@@ -789,7 +816,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         moderated_rating = moderation.area_ratings.create(
             area=Area.objects.order_by("pk").first(), rating="partly"
         )
+        alert_subscription = AlertSubscription.objects.create(
+            email="subscriber@example.org", requested_at=timezone.now(), confirmed_at=timezone.now()
+        )
         ids = {
+            # Issue 11: a confirmed e-mail alert subscription, and its unsubscribe link's secret.
+            "alert_subscription": alert_subscription.pk,
+            "alert_token": unsubscribe_token(alert_subscription),
             # Records of our own that nothing else refers to, so a delete goes through.
             "organisation": OrganisationFactory(name="Spare organisation").pk,
             "member": MemberFactory(organisation=Organisation.objects.first()).pk,

@@ -58,6 +58,7 @@ CONVERTER_VALUES = {
     "str": ["MQ", "set-password", "junk\x00", "<script>", LONG],
     "path": ["a/b", "..%2f..", LONG],
     "uuid": ["00000000-0000-0000-0000-000000000000"],
+    "data_format": ["csv", "json"],
 }
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 # The admin's changelists: junk in each filter's parameters, and in the date hierarchy.
@@ -261,6 +262,9 @@ def test_the_sweep_reaches_public_and_members_pages():
         "/updates/2014-12/",
         "/updates/2015-03/preview/",
         "/updates/2014-12/revisions/1/",
+        "/updates/2014-12.json",
+        "/data/no-such-thing.csv",
+        "/email-alerts/",
         "/recommendations/1/",
         "/forces/plans/1/document/",
         "/healthz",

@@ -130,3 +130,35 @@ def test_after_three_refusals_no_more_attempts_are_queued(settings):
 
     assert OutgoingEmail.objects.get(pk=email.pk).attempts == 3
     assert not DBTaskResult.objects.exists()
+
+
+def test_extra_headers_go_with_the_message_and_are_not_kept_once_sent(settings):
+    with smtp_server() as (server, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = False
+        email, _ = mail.email_queue(
+            idempotency_key="headers:1",
+            to=["alice@example.org"],
+            subject="Hello",
+            body="Hi",
+            headers={"List-Unsubscribe": "<https://example.org/u/1/>\nBcc: x@example.org"},
+        )
+        run_queued_jobs()
+
+    [message] = server.messages
+    # One line each: a newline in a value cannot add a header.
+    assert message["List-Unsubscribe"] == "<https://example.org/u/1/> Bcc: x@example.org"
+    assert message["Bcc"] is None
+    email.refresh_from_db()
+    assert email.headers == {}
+
+
+def test_a_message_deleted_before_its_job_runs_is_not_sent():
+    email = queue()
+    OutgoingEmail.objects.filter(pk=email.pk).delete()
+
+    run_queued_jobs()
+
+    assert django_mail.outbox == []
+    assert mail.email_send(email_id=email.pk) is False

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 
 from reports import snapshot as snapshot_module
 from reports.models import Publication, QuarterlyUpdate
@@ -56,6 +57,21 @@ def main_of(html: str) -> str:
     return html[html.index("<main") : html.index("</main>") + len("</main>")]
 
 
+# Added to every edition page since the stored page was served (issue 11): the link to the
+# edition's JSON and the e-mail alerts sign-up. Everything else must be as it was.
+ADDED_SINCE = (
+    '          <li><a class="govuk-link" href="/updates/2014-12.json">This update as data (JSON)</a></li>\n',
+    "      " + render_to_string("reports/alerts/signup_prompt.html") + "\n",
+)
+
+
+def without_additions(main: str) -> str:
+    for added in ADDED_SINCE:
+        assert added in main
+        main = main.replace(added, "", 1)
+    return main
+
+
 def test_the_stored_file_is_version_1() -> None:
     assert STORED_CONTENT["schema"] == 1
     assert "schema_version" not in STORED_CONTENT
@@ -70,7 +86,7 @@ def test_the_stored_december_2014_publication_renders_byte_for_byte_as_before(
     ]
 
     assert [page.status_code for page in pages] == [200] * 4
-    assert main_of(pages[0].content.decode()) == STORED_PAGE_MAIN
+    assert without_additions(main_of(pages[0].content.decode())) == STORED_PAGE_MAIN
     # Read, never rewritten: the row is as it was stored.
     stored = Publication.objects.get()
     assert stored.content == STORED_CONTENT
@@ -97,8 +113,21 @@ def test_publishing_today_stores_the_current_version_with_the_same_content(db) -
     assert publication.content["schema_version"] == SCHEMA_VERSION
     assert "schema" not in publication.content
     assert snapshot_read(publication.content) == publication.content
-    assert publication.content == snapshot_read(STORED_CONTENT)
+    # Version 3 added the forces and the meetings held, which the stored version 1 lacks.
+    open_data = {"forces", "meetings_held"}
+    assert {key: value for key, value in publication.content.items() if key not in open_data} == {
+        key: value for key, value in snapshot_read(STORED_CONTENT).items() if key not in open_data
+    }
+    assert len(publication.content["forces"]) == 43
+    assert publication.content["meetings_held"]
     assert publication.body_html == STORED_BODY
+
+
+def test_older_versions_read_with_no_forces_and_no_meetings() -> None:
+    for stored in (STORED_CONTENT, {"schema_version": 2, "title": "Update", "sections": []}):
+        read = snapshot_read(stored)
+
+        assert (read["forces"], read["meetings_held"]) == ([], [])
 
 
 def test_reading_version_1_upgrades_it_in_memory_only() -> None:
@@ -107,7 +136,13 @@ def test_reading_version_1_upgrades_it_in_memory_only() -> None:
 
     read = snapshot_read(stored)
 
-    assert read == {"schema_version": SCHEMA_VERSION, "title": "Update", "sections": []}
+    assert read == {
+        "schema_version": SCHEMA_VERSION,
+        "title": "Update",
+        "sections": [],
+        "forces": [],
+        "meetings_held": [],
+    }
     assert stored == before
 
 
