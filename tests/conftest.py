@@ -112,3 +112,16 @@ def two_factor_not_required(settings):
     made with force_login have passed no second factor, so it is off unless a test (of
     two-factor: tests/oversight/test_two_factor.py) switches it on."""
     settings.TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture
+def steady_session(monkeypatch, settings):
+    """Requests in a query-count test never rewrite the session's last-activity time.
+
+    The idle timeout refreshes it at most once a minute, so on a slow machine a count taken
+    after making many rows would otherwise include the session's UPDATE.
+    """
+    from oversight import accounts
+
+    monkeypatch.setattr(accounts, "LAST_ACTIVITY_RESOLUTION_SECONDS", 24 * 3600)
+    settings.STAFF_IDLE_TIMEOUT_SECONDS = 24 * 3600

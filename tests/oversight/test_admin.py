@@ -302,7 +302,9 @@ def test_every_registered_model_has_a_row_maker() -> None:
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
-def test_changelist_queries_do_not_grow_with_rows(secretariat_client, model) -> None:
+def test_changelist_queries_do_not_grow_with_rows(
+    secretariat_client, steady_session, model
+) -> None:
     rows = Rows(ROW_MAKERS[model])
     rows.make(2)
     url = admin_url(model, "changelist")
