@@ -91,14 +91,53 @@ def test_the_stored_content_feeds_the_pages_built_from_publications(
 
 
 def test_publishing_today_stores_the_current_version_with_the_same_content(db) -> None:
+    """The same words and statuses; since version 3 it also names the meeting it reports on,
+    which the stored publication (and its page) never did."""
     call_command("load_hmic_2014", stdout=StringIO())
     publication = Publication.objects.get()
 
     assert publication.content["schema_version"] == SCHEMA_VERSION
     assert "schema" not in publication.content
     assert snapshot_read(publication.content) == publication.content
-    assert publication.content == snapshot_read(STORED_CONTENT)
-    assert publication.body_html == STORED_BODY
+    meeting = {"date": "2014-09-04", "label": "4 September 2014"}
+    assert publication.content == {**snapshot_read(STORED_CONTENT), "reports_on_meeting": meeting}
+    meeting_line = (
+        "\n      <div><dt>Reports on:</dt> <dd>the group's meeting of 4 September 2014</dd></div>"
+    )
+    assert meeting_line in publication.body_html
+    assert publication.body_html.replace(meeting_line, "") == STORED_BODY
+
+
+def test_reading_version_2_fills_in_the_new_fields_and_keeps_the_status() -> None:
+    stored = {
+        "schema_version": 2,
+        "title": "Update",
+        "sections": [
+            {
+                "heading": "Recommendation 1",
+                "recommendations": [
+                    {"number": 1, "status": "complete", "status_label": "Complete"}
+                ],
+            }
+        ],
+    }
+    before = copy.deepcopy(stored)
+
+    read = snapshot_read(stored)
+
+    assert read["schema_version"] == 3
+    assert read["reports_on_meeting"] is None
+    assert read["sections"][0]["recommendations"] == [
+        {
+            "number": 1,
+            "status": "complete",
+            "status_label": "Complete",
+            "confidence": "",
+            "confidence_label": "",
+            "status_reason": "",
+        }
+    ]
+    assert stored == before
 
 
 def test_reading_version_1_upgrades_it_in_memory_only() -> None:
@@ -107,7 +146,12 @@ def test_reading_version_1_upgrades_it_in_memory_only() -> None:
 
     read = snapshot_read(stored)
 
-    assert read == {"schema_version": SCHEMA_VERSION, "title": "Update", "sections": []}
+    assert read == {
+        "schema_version": SCHEMA_VERSION,
+        "title": "Update",
+        "sections": [],
+        "reports_on_meeting": None,
+    }
     assert stored == before
 
 
@@ -126,6 +170,7 @@ def test_a_later_version_fills_in_its_new_fields_for_every_older_one(monkeypatch
     def add_meeting(content: dict) -> dict:
         return {**content, "schema_version": SCHEMA_VERSION + 1, "meeting_reported_on": None}
 
+    current_sections = snapshot_read(STORED_CONTENT)["sections"]
     monkeypatch.setattr(snapshot_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     monkeypatch.setitem(snapshot_module._UPGRADES, SCHEMA_VERSION, add_meeting)
 
@@ -133,7 +178,7 @@ def test_a_later_version_fills_in_its_new_fields_for_every_older_one(monkeypatch
 
     assert read["schema_version"] == SCHEMA_VERSION + 1
     assert read["meeting_reported_on"] is None
-    assert read["sections"] == STORED_CONTENT["sections"]
+    assert read["sections"] == current_sections
     assert STORED_CONTENT["schema"] == 1
 
 
