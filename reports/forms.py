@@ -29,6 +29,7 @@ class SectionStatusForm(forms.ModelForm):
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         super().__init__(*args, prefix=f"status-{recommendation.number}", **kwargs)
         self.recommendation = recommendation
+        self.context_label = f"Recommendation {recommendation.number}"
         self.fields["confidence"].choices = [("", "Not set"), *SectionStatus.Confidence.choices]
         self.fields["status"].label = "Delivery status"
         self.fields["status"].error_messages["required"] = "Choose a delivery status."
@@ -76,9 +77,19 @@ class BulletForm(forms.ModelForm):
 class BaseBulletFormSet(BaseModelFormSet):
     """Every bullet of one section, and spare rows to add more."""
 
-    def __init__(self, *args: Any, parents: list[ProgressUpdate], **kwargs: Any) -> None:
-        self.parents = parents
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        bullets: list[ProgressUpdate],
+        parents: list[ProgressUpdate],
+        **kwargs: Any,
+    ) -> None:
+        self.bullets, self.parents = bullets, parents
+        super().__init__(*args, queryset=ProgressUpdate.objects.none(), **kwargs)
+
+    def get_queryset(self) -> list[ProgressUpdate]:
+        # The section's bullets in reading order (each bullet, then its sub-points), read once.
+        return self.bullets
 
     def get_form_kwargs(self, index: int) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "parents": self.parents}
@@ -103,7 +114,9 @@ class BaseBulletFormSet(BaseModelFormSet):
             data = form.cleaned_data
             parent = data.get("parent")
             position = data.get("position")
-            if parent is not None and parent.pk in deleted_parents:
+            if parent is not None and parent.pk == form.instance.pk:
+                form.add_error("parent", "A bullet cannot be a sub-point of itself.")
+            elif parent is not None and parent.pk in deleted_parents:
                 form.add_error("parent", "The bullet this comes under is being deleted.")
             if position is None:
                 if form.instance.pk is None and "position" not in form.errors:

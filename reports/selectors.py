@@ -121,3 +121,13 @@ def progress_reported(recommendation: Recommendation) -> list[ReportedProgress]:
             )
         )
     return progress
+
+
+def shared_draft() -> QuarterlyUpdate | None:
+    """The newest draft (or correction) the secretariat has shared with the group for comment."""
+    return (
+        QuarterlyUpdate.objects.editable()
+        .filter(shared_at__isnull=False)
+        .order_by("-period")
+        .first()
+    )

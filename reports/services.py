@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -105,7 +106,7 @@ def edition_publish(
     )
     publication.full_clean()
     publication.save()
-    recommendation_statuses_sync(publication=publication)
+    edition_published_sync(edition=edition, publication=publication)
 
     edition.status = QuarterlyUpdate.Status.PUBLISHED
     if edition.published_at is None:
@@ -141,6 +142,15 @@ def edition_correction_start(
 
 class EditionNotEditable(Exception):
     """The edition is published and frozen: start a correction to change it."""
+
+
+def edition_published_sync(*, edition: QuarterlyUpdate, publication: Publication) -> None:
+    """What follows from a publication: recommendations take the statuses it published, and
+    the draft is no longer shared for comment (a later correction is shared afresh)."""
+    recommendation_statuses_sync(publication=publication)
+    if edition.shared_at is not None:
+        edition.shared_at, edition.shared_by = None, None
+        edition.save(update_fields=["shared_at", "shared_by"])
 
 
 @transaction.atomic
@@ -181,13 +191,13 @@ class StatusEdit:
 
 @dataclass
 class BulletEdit:
-    """One bullet (or sub-point) of a section as submitted; `bullet` None for a new one."""
+    """One bullet (or sub-point) of a section as submitted; `bullet_id` None for a new one."""
 
-    bullet: ProgressUpdate | None
+    bullet_id: int | None
     position: int
     text: str = ""
     source: str = ProgressUpdate.Source.WRITTEN
-    parent: ProgressUpdate | None = None
+    parent_id: int | None = None
     delete: bool = False
 
 
@@ -207,8 +217,10 @@ def edition_section_save(
 ) -> None:
     """Save one section of a draft: its recommendations' statuses and its bullets, together.
 
-    Every bullet is attached to the section's lead recommendation. Refused for a frozen
-    edition (`EditionNotEditable`); a row that breaks a rule raises `ValidationError`.
+    Every bullet is attached to the section's lead recommendation; only this edition's
+    bullets can be changed or chosen as a parent. Refused for a frozen edition
+    (`EditionNotEditable`); a row that breaks a rule raises `ValidationError` and nothing
+    of the section is saved.
     """
     edition = QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
     if not edition.is_editable:
@@ -224,41 +236,48 @@ def edition_section_save(
         row.full_clean()
         row.save()
 
-    deleted = {edit.bullet.pk for edit in bullets if edit.bullet and edit.delete}
-    ProgressUpdate.objects.filter(pk__in=deleted, edition=edition).delete()
-    kept = [
-        edit
-        for edit in bullets
-        if not edit.delete and not (edit.bullet and edit.bullet.pk in deleted)
-    ]
+    stored = {
+        bullet.pk: bullet
+        for bullet in ProgressUpdate.objects.select_for_update().filter(edition=edition)
+    }
+    if unknown := {pk for edit in bullets for pk in (edit.bullet_id, edit.parent_id) if pk} - set(
+        stored
+    ):
+        raise ValidationError(f"Bullets not in this edition: {sorted(unknown)}")
+    deleted = {edit.bullet_id for edit in bullets if edit.bullet_id and edit.delete}
+    for pk in deleted:
+        stored[pk].delete()  # one by one, for the history; sub-points go with their bullet
+    deleted |= {pk for pk, bullet in stored.items() if bullet.parent_id in deleted}
+    kept = [edit for edit in bullets if not edit.delete and edit.bullet_id not in deleted]
     moved = [
-        edit.bullet.pk
+        edit.bullet_id
         for edit in kept
-        if edit.bullet
-        and (edit.bullet.position, edit.bullet.parent_id)
-        != (edit.position, edit.parent.pk if edit.parent else None)
+        if edit.bullet_id
+        and (stored[edit.bullet_id].position, stored[edit.bullet_id].parent_id)
+        != (edit.position, edit.parent_id)
     ]
     for offset, pk in enumerate(moved):
         # Parked without history: each is saved with its real position just below.
         ProgressUpdate.objects.filter(pk=pk).update(position=_PARKED_POSITION + offset)
     # Top-level bullets first, so that sub-points find their parents in place.
-    for edit in sorted(kept, key=lambda edit: edit.parent is not None):
-        bullet = edit.bullet or ProgressUpdate(edition=edition, recommendation=lead)
-        new_values = (edit.position, edit.text, edit.source, edit.parent)
-        if (
-            bullet.pk
-            and bullet.pk not in moved
-            and (
-                bullet.position,
-                bullet.text,
-                bullet.source,
-                bullet.parent,
-            )
-            == new_values
-        ):
+    for edit in sorted(kept, key=lambda edit: edit.parent_id is not None):
+        bullet = (
+            stored[edit.bullet_id]
+            if edit.bullet_id
+            else ProgressUpdate(edition=edition, recommendation=lead)
+        )
+        new_values = (edit.position, edit.text, edit.source, edit.parent_id, lead.pk)
+        old_values = (
+            bullet.position,
+            bullet.text,
+            bullet.source,
+            bullet.parent_id,
+            bullet.recommendation_id,
+        )
+        if bullet.pk and bullet.pk not in moved and old_values == new_values:
             continue
-        bullet.position, bullet.text, bullet.source, bullet.parent = new_values
-        bullet.recommendation = lead
+        bullet.position, bullet.text, bullet.source = edit.position, edit.text, edit.source
+        bullet.parent_id, bullet.recommendation = edit.parent_id, lead
         bullet.full_clean()
         bullet.save()
     logger.info(
