@@ -117,7 +117,9 @@ class BaseBulletFormSet(BaseModelFormSet):
             if parent is not None and parent.pk == form.instance.pk:
                 form.add_error("parent", "A bullet cannot be a sub-point of itself.")
             elif parent is not None and parent.pk in deleted_parents:
-                form.add_error("parent", "The bullet this comes under is being deleted.")
+                if form.instance.pk is None:
+                    form.add_error("parent", "The bullet this comes under is being deleted.")
+                continue  # a saved sub-point goes with its bullet
             if position is None:
                 if form.instance.pk is None and "position" not in form.errors:
                     form.add_error("position", "Enter a position, such as 1.")

@@ -38,7 +38,7 @@ from reports.services import (
     edition_share,
     edition_unshare,
 )
-from reports.snapshot import section_heading
+from reports.snapshot import carried_statuses, section_heading
 
 SECTION_FINGERPRINT_FIELD = "_section_fingerprint"
 SECTION_FINGERPRINT_SALT = "reports.admin.section-fingerprint"
@@ -294,14 +294,26 @@ class EditionSectionsAdminMixin:
             return HttpResponseRedirect(reported_in.url)
 
         data = request.POST if request.method == "POST" else None
+        # Where the edition sets no status yet, the form starts from the one it would report:
+        # the previous published edition's (else not started).
+        carried = carried_statuses(edition)
         status_forms = [
             SectionStatusForm(
                 data,
                 recommendation=rec,
-                instance=status or SectionStatus(edition=edition, recommendation=rec),
+                instance=status
+                or SectionStatus(
+                    edition=edition,
+                    recommendation=rec,
+                    status=carried.get(rec.number, {}).get(
+                        "status", Recommendation.Status.NOT_STARTED
+                    ),
+                ),
             )
             for rec, status in section.statuses
         ]
+        # Named from the rows as stored: validating the forms changes their instances.
+        labels = [_bullet_label(section, bullet) for bullet in section.bullets_in_order]
         formset = BulletFormSet(
             data,
             prefix="bullets",
@@ -344,20 +356,18 @@ class EditionSectionsAdminMixin:
                     return HttpResponseRedirect(section.url)
         new_index = 0
         rows = []
-        for form in formset.forms:
-            bullet = form.instance if form.instance.pk else None
-            if bullet is None:
+        for index, form in enumerate(formset.forms):
+            if index < len(labels):
+                label = labels[index]
+            else:
                 new_index += 1
+                label = _bullet_label(section, None, new_index)
             rows.append(
                 {
                     "form": form,
-                    "label": _bullet_label(section, bullet, new_index),
-                    "legend": (
-                        f"New bullet {new_index}"
-                        if bullet is None
-                        else _bullet_label(section, bullet).split(", ", 1)[1].capitalize()
-                    ),
-                    "is_sub_point": bullet is not None and bullet.parent_id is not None,
+                    "label": label,
+                    "legend": label.split(", ", 1)[1].capitalize(),
+                    "is_sub_point": ", sub-point " in label,
                 }
             )
         problems += self._form_problems(status_forms, formset, [row["label"] for row in rows])

@@ -198,6 +198,20 @@ def _statuses(edition: QuarterlyUpdate) -> dict[int, _Status]:
     Set in the edition, or carried from the previous published edition (delivery status only:
     confidence and its reason are the edition's own judgement), else not started.
     """
+    statuses = carried_statuses(edition)
+    for row in SectionStatus.objects.filter(edition=edition).select_related("recommendation"):
+        statuses[row.recommendation.number] = {
+            **_status(row.status),
+            "confidence": row.confidence,
+            "confidence_label": row.get_confidence_display() if row.confidence else "",
+            "status_reason": row.reason,
+        }
+    return statuses
+
+
+def carried_statuses(edition: QuarterlyUpdate) -> dict[int, _Status]:
+    """Each recommendation's delivery status in the previous published edition, by number:
+    what this edition reports where it sets none (one query)."""
     previous = (
         Publication.objects.latest_per_edition()
         .filter(edition__period__lt=edition.period)
@@ -213,13 +227,6 @@ def _statuses(edition: QuarterlyUpdate) -> dict[int, _Status]:
                     **_status(rec["status"]),
                     "status_label": rec["status_label"],
                 }
-    for row in SectionStatus.objects.filter(edition=edition).select_related("recommendation"):
-        statuses[row.recommendation.number] = {
-            **_status(row.status),
-            "confidence": row.confidence,
-            "confidence_label": row.get_confidence_display() if row.confidence else "",
-            "status_reason": row.reason,
-        }
     return statuses
 
 
