@@ -193,24 +193,26 @@ def test_a_save_from_a_page_opened_before_someone_elses_is_refused(section):
         client.force_login(user)
     alice_page = form_data(alice.get(section_url(edition, 2)).content.decode())
     bob_page = form_data(bob.get(section_url(edition, 2)).content.decode())
-    response = alice.post(section_url(edition, 2), {**alice_page, "bullets-0-text": "Alice's."})
+    response = alice.post(
+        section_url(edition, 2), {**alice_page, "bullets-0-text": "Alice wrote this."}
+    )
     assert response.status_code == 302
 
-    response = bob.post(section_url(edition, 2), {**bob_page, "bullets-0-text": "Bob's."})
+    response = bob.post(section_url(edition, 2), {**bob_page, "bullets-0-text": "Bob wrote this."})
 
     assert response.status_code == 200
     [(message, _)] = response.context["problems"]
     assert message.startswith(
         "Alice changed this section after you opened it (changed: its bullets, its statuses)"
     )
-    assert "Bob's.</textarea>" in response.content.decode()
+    assert "Bob wrote this.</textarea>" in response.content.decode()
     first.refresh_from_db()
-    assert first.text == "Alice's."
+    assert first.text == "Alice wrote this."
     # Saving again from the page shown, deliberately, replaces Alice's words.
     again = form_data(response.content.decode())
     assert bob.post(section_url(edition, 2), again).status_code == 302
     first.refresh_from_db()
-    assert first.text == "Bob's."
+    assert first.text == "Bob wrote this."
 
 
 def test_the_members_comments_are_beside_the_section(secretariat_client, section, member_user):
