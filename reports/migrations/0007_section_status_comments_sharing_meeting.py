@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from oversight.permissions import role_groups_migrate
+
 
 class Migration(migrations.Migration):
 
@@ -101,4 +103,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('edition', 'recommendation'), name='one_status_per_recommendation_per_edition', violation_error_message='This recommendation already has a status in this edition.'), models.CheckConstraint(condition=models.Q(models.Q(('confidence__in', ['at_risk', 'off_track']), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='section_status_at_risk_has_reason', violation_error_message='Say in one line why it is at risk or off track: the public reads it.')],
             },
         ),
+        # The secretariat holds the new models' permissions (section statuses and comments).
+        migrations.RunPython(role_groups_migrate, migrations.RunPython.noop),
     ]
