@@ -40,8 +40,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "dashboard": selectors.dashboard(request.user),
             "open_actions": list(open_actions_for(member)) if member else [],
-            # The shared draft update comes with a later issue; its place on the page is kept.
-            "shared_draft_update": None,
         },
     )
 

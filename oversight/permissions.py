@@ -6,7 +6,7 @@ Two roles, each a `Group` that migrations create and keep up to date (`role_grou
   service except the audit trail of data loads, publish editions, and read submitted reviews.
 - **Group members**: police leads, PCCs and charities. They sign in to read the force action
   plans and their documents and meeting papers, write their own reviews of the plans, and
-  preview draft editions.
+  preview and comment on draft editions the secretariat has shared with them.
 
 Views, the admin, templates and services call the predicates below and nothing else; the
 permission matrix (`tests/test_permission_matrix.py`) proves them URL by URL. Predicates take
@@ -197,9 +197,52 @@ def allow_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return view
 
 
+EDIT_EDITION_PERMISSION = "reports.change_quarterlyupdate"
+
+
+def can_edit_edition(user: User, edition: Any = None) -> bool:
+    """Editing an edition's sections, statuses and bullets, and sharing a draft: the
+    secretariat, while the edition is a draft or a correction. Without an edition: any."""
+    if not (user.is_active and user.is_staff and user.has_perm(EDIT_EDITION_PERMISSION)):
+        return False
+    return edition is None or edition.is_editable
+
+
 def can_preview_edition(user: User, edition: Any = None) -> bool:
-    """Reading an edition's unpublished working copy: whoever may use the members' pages."""
-    return can_use_members_area(user)
+    """Reading an edition's unpublished working copy: the secretariat always; a group member
+    only once the secretariat has shared the draft with the group for comment.
+
+    Without an edition: whether the user may preview any (asked before a draft is looked up,
+    so that outsiders learn nothing about which exist).
+    """
+    if can_edit_edition(user):
+        return True
+    if not can_use_members_area(user):
+        return False
+    return edition is None or bool(edition.shared_at)
+
+
+def can_share_edition(user: User, edition: Any = None) -> bool:
+    """Sharing a draft with the group for comment, or no longer: who edits it."""
+    return can_edit_edition(user, edition)
+
+
+def can_comment_on_edition(user: User, edition: Any) -> bool:
+    """Commenting on a section of a draft: group members (not staff), while it is shared.
+
+    The comments are the group's advice to the secretariat, never published.
+    """
+    return bool(
+        can_use_members_area(user)
+        and not user.is_staff
+        and edition.shared_at
+        and edition.is_editable
+    )
+
+
+def can_read_section_comments(user: User) -> bool:
+    """Members' comments on a draft's sections: the secretariat, as it edits them."""
+    return can_edit_edition(user)
 
 
 def can_publish(user: User, edition: Any = None) -> bool:

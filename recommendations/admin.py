@@ -8,6 +8,9 @@ from recommendations.models import Area, Recommendation
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ModelAdmin):
+    """HMIC's recommendations. Their status is not edited here: it is the status in the latest
+    published edition (set on each edition's section pages)."""
+
     list_display = ("number", "title", "status", "due_by", "reported_with", "addressed_to_list")
     list_display_links = ("number", "title")
     list_select_related = ("reported_with",)
@@ -16,6 +19,9 @@ class RecommendationAdmin(ModelAdmin):
     search_fields = ("number__exact", "title", "text")
     autocomplete_fields = ("reported_with", "addressed_to")
     fields = ("number", "title", "text", "addressed_to", "due_by", "status", "reported_with")
+    # The status is the one in the latest published edition of the update: it is set on the
+    # edition's section page and changes here when that edition is published.
+    readonly_fields = ("status",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Recommendation]:
         return super().get_queryset(request).prefetch_related("addressed_to")

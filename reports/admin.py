@@ -4,10 +4,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Length
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,8 +16,15 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
-from oversight.permissions import can_publish, can_start_correction
+from oversight.permissions import (
+    can_edit_edition,
+    can_publish,
+    can_read_section_comments,
+    can_share_edition,
+    can_start_correction,
+)
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
+from reports.section_admin import EditionSectionsAdminMixin
 from reports.services import (
     ALREADY_PUBLISHED,
     PublishRefused,
@@ -26,40 +32,6 @@ from reports.services import (
     edition_publish,
     edition_publish_check,
 )
-
-
-class BulletFormSet(BaseInlineFormSet):
-    """An edition's bullets: sub-points hang off this edition's top-level bullets only."""
-
-    def add_fields(self, form, index) -> None:
-        super().add_fields(form, index)
-        if "parent" in form.fields:
-            form.fields["parent"].queryset = ProgressUpdate.objects.filter(
-                edition=self.instance if self.instance.pk else None, parent__isnull=True
-            )
-
-    def clean(self) -> None:
-        """Catch two new or moved bullets taking the same place in one save.
-
-        Each form is checked against the database alone, so without this the clash would
-        only surface as a database error.
-        """
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            data = form.cleaned_data
-            if data.get("parent"):
-                place = ("sub-point", data["parent"].pk, data.get("position"))
-                message = "Two sub-points of the same bullet have the same position."
-            else:
-                recommendation = data.get("recommendation")
-                place = ("bullet", recommendation and recommendation.pk, data.get("position"))
-                message = "Two bullets in the same section have the same position."
-            if place in seen:
-                raise ValidationError(message)
-            seen.add(place)
 
 
 class FrozenEditionMixin:
@@ -98,16 +70,6 @@ class FrozenEditionMixin:
             # Say why plainly, rather than that nobody may delete what they hold.
             return deleted, model_count, set(), [*refused, *protected]
         return deleted, model_count, perms_needed, protected
-
-
-class ProgressUpdateInline(FrozenEditionMixin, admin.TabularInline):
-    """The edition's bullets; frozen with the edition once it is published."""
-
-    model = ProgressUpdate
-    formset = BulletFormSet
-    fields = ("recommendation", "parent", "position", "source", "text")
-    autocomplete_fields = ("recommendation",)
-    extra = 0
 
 
 class PublicationInline(admin.TabularInline):
@@ -181,8 +143,12 @@ class PublishForm(forms.Form):
 
 
 @admin.register(QuarterlyUpdate)
-class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
-    """Editions: written as drafts, published from here, frozen once published."""
+class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelAdmin):
+    """Editions: written as drafts, published from here, frozen once published.
+
+    The edition's own fields are edited here; its sections (statuses and bullets) each on a
+    page of their own (`EditionSectionsAdminMixin`), which the change page lists.
+    """
 
     ordering = ("-period",)
 
@@ -199,10 +165,14 @@ class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
     search_fields = ("title", "slug")
     autocomplete_fields = ("publisher",)
     # Publishing sets the status, time and person together, through the Publish page;
-    # editing any one of them here would break the edition's consistency.
-    readonly_fields = ("status", "published_at", "published_by")
+    # editing any one of them here would break the edition's consistency. Sharing is set by
+    # the Share button in the same way.
+    readonly_fields = ("status", "published_at", "published_by", "shared_at", "shared_by")
     fieldsets = (
-        (None, {"fields": ("series", "title", "period", "slug", "publisher")}),
+        (
+            None,
+            {"fields": ("series", "title", "period", "slug", "publisher", "reports_on_meeting")},
+        ),
         (
             "Foreword",
             {
@@ -216,8 +186,11 @@ class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
             },
         ),
         ("Publication", {"fields": ("status", "published_at", "published_by")}),
+        ("Shared with the group for comment", {"fields": ("shared_at", "shared_by")}),
     )
-    inlines = (ProgressUpdateInline,)
+    # The bullets are edited section by section (see the class docstring), not inline: the
+    # stock tabular inline gave a screen reader unlabelled fields (issue 12).
+    inlines = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuarterlyUpdate]:
         return (
@@ -235,6 +208,11 @@ class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
         if obj is not None and obj.is_published:
             return (*self.inlines, PublicationInline)
         return self.inlines
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reports_on_meeting":
+            kwargs["queryset"] = db_field.related_model.objects.order_by("-date")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: QuarterlyUpdate | None = None):
         # The slug is the public address: once published, links to it must keep working.
@@ -289,6 +267,7 @@ class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
                 self.admin_site.admin_view(require_POST(self.correction_start_view)),
                 name="{}_{}_correction".format(*info),
             ),
+            *self.section_urls(),
             *super().get_urls(),
         ]
 
@@ -302,6 +281,14 @@ class QuarterlyUpdateAdmin(FrozenEditionMixin, ModelAdmin):
                 correction_url=self._url("correction", obj),
                 can_publish=can_publish(request.user, obj),
                 can_start_correction=can_start_correction(request.user, obj),
+                can_share=can_share_edition(request.user, obj),
+                share_url=self._url("share", obj),
+                unshare_url=self._url("unshare", obj),
+                sections=self.sections_overview(
+                    obj,
+                    editable=can_edit_edition(request.user, obj),
+                    with_comments=can_read_section_comments(request.user),
+                ),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -407,7 +394,10 @@ def _fix_link(change_url: str, message: str) -> str:
     field = getattr(message, "field", "")
     if not field:
         return ""
-    return f"{change_url}#bullets-group" if field == "bullets" else f"{change_url}#id_{field}"
+    if field.startswith("section:"):
+        # A section's page sits beside the change page: .../<id>/sections/<number>/.
+        return change_url.removesuffix("change/") + f"sections/{field.removeprefix('section:')}/"
+    return f"{change_url}#id_{field}"
 
 
 def _public_page_link(publication: Publication) -> str:

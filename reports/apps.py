@@ -12,7 +12,8 @@ class ReportsConfig(AppConfig):
         # History of editions and their bullets, so a draft bullet can be restored: issue 10.
         from simple_history import register
 
-        from reports.models import ProgressUpdate, QuarterlyUpdate
+        from reports.models import ProgressUpdate, QuarterlyUpdate, SectionStatus
 
         register(QuarterlyUpdate)
         register(ProgressUpdate)
+        register(SectionStatus)

@@ -124,7 +124,8 @@ def edition_problems(edition: QuarterlyUpdate, content: Snapshot) -> list[Proble
                 Problem(
                     f"Add progress for {section['heading']} ({titles}): at least one bullet, "
                     "or one with the source “No update this quarter”.",
-                    field="bullets",
+                    # The section's own page, where its bullets are edited.
+                    field=f"section:{section['numbers'][0]}",
                 )
             )
     return problems
@@ -265,8 +266,16 @@ def _texts(content: Snapshot) -> Iterator[tuple[str, str, str]]:
             foreword["signature_description"],
         )
     for section in content["sections"]:
+        where_to_fix = f"section:{section['numbers'][0]}"
+        for rec in section["recommendations"]:
+            if rec.get("status_reason"):
+                yield (
+                    f"The reason given for Recommendation {rec['number']}'s status",
+                    where_to_fix,
+                    rec["status_reason"],
+                )
         yield from (
-            (section["heading"], "bullets", text) for text in _bullet_texts(section["bullets"])
+            (section["heading"], where_to_fix, text) for text in _bullet_texts(section["bullets"])
         )
 
 

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from oversight.models import Organisation
+from oversight.models import Meeting, Organisation
 from recommendations.models import Recommendation
 
 
@@ -74,6 +75,34 @@ class QuarterlyUpdate(models.Model):
         blank=True,
         related_name="+",
     )
+    reports_on_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="reports on meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_in",
+        help_text=(
+            "The group's meeting whose discussion this update reports, for example the meeting "
+            "of 4 September 2014 for the December 2014 update. Shown on the public page."
+        ),
+    )
+    # Sharing a draft with the group for comment: set by `edition_share`, cleared by
+    # `edition_unshare`; the history records each change.
+    shared_at = models.DateTimeField(
+        "shared with the group at",
+        null=True,
+        blank=True,
+        help_text="Set when the draft is shared with the group for comment.",
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="shared with the group by",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = QuarterlyUpdateQuerySet.as_manager()
 
@@ -111,6 +140,11 @@ class QuarterlyUpdate(models.Model):
     def is_editable(self) -> bool:
         """Drafts and corrections may be edited; a published edition is frozen."""
         return self.status != self.Status.PUBLISHED
+
+    @property
+    def is_shared(self) -> bool:
+        """Shared with the group for comment: members may read its preview and comment."""
+        return self.shared_at is not None
 
     @property
     def foreword_paragraphs(self) -> list[str]:
@@ -176,6 +210,109 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         if self.source != self.Source.WRITTEN:
             return self.get_source_display()
+        return self.text[:80]
+
+
+class SectionStatus(models.Model):
+    """How one recommendation stands in one edition: delivery, confidence and why.
+
+    Frozen into the publication; a recommendation's own status is the one in its latest
+    published edition (`reports.services.recommendation_statuses_sync`).
+    """
+
+    class Confidence(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+
+    # At risk and off track say why, in a line the public reads.
+    CONFIDENCE_NEEDING_REASON = (Confidence.AT_RISK, Confidence.OFF_TRACK)
+    REASON_MAX_LENGTH = 200
+
+    edition = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.CASCADE, related_name="section_statuses"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="section_statuses"
+    )
+    status = models.CharField(
+        "delivery status",
+        max_length=20,
+        choices=Recommendation.Status.choices,
+        default=Recommendation.Status.NOT_STARTED,
+        help_text="How far delivery of the recommendation has got by this update.",
+    )
+    confidence = models.CharField(
+        max_length=20,
+        choices=Confidence.choices,
+        blank=True,
+        help_text="Whether it will be delivered as planned. Leave it unset if nobody can say yet.",
+    )
+    reason = models.CharField(
+        max_length=REASON_MAX_LENGTH,
+        blank=True,
+        help_text=(
+            "One line the public reads beside the status, for example “Training for call "
+            "handlers starts in April”. Needed when it is at risk or off track."
+        ),
+    )
+
+    class Meta:
+        ordering = ["edition", "recommendation__number"]
+        verbose_name = "section status"
+        verbose_name_plural = "section statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "recommendation"],
+                name="one_status_per_recommendation_per_edition",
+                violation_error_message="This recommendation already has a status in this edition.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(confidence__in=["at_risk", "off_track"]) | ~Q(reason=""),
+                name="section_status_at_risk_has_reason",
+                violation_error_message=(
+                    "Say in one line why it is at risk or off track: the public reads it."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        confidence = f", {self.get_confidence_display().lower()}" if self.confidence else ""
+        return (
+            f"Recommendation {self.recommendation.number}: {self.get_status_display()}{confidence}"
+        )
+
+    def clean(self) -> None:
+        self.reason = " ".join(self.reason.split())
+        if self.confidence in self.CONFIDENCE_NEEDING_REASON and not self.reason:
+            raise ValidationError(
+                {"reason": "Say in one line why it is at risk or off track: the public reads it."}
+            )
+
+
+class SectionComment(models.Model):
+    """A group member's comment on one section of a draft shared with them. Never published."""
+
+    edition = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.CASCADE, related_name="section_comments"
+    )
+    # The section's lead recommendation (Recommendations 2 and 3: 2).
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="section_comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="section_comments"
+    )
+    text = models.TextField(help_text="The comment, for the secretariat's eyes only.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edition", "recommendation__number", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="section_comment_has_text"),
+        ]
+
+    def __str__(self) -> str:
         return self.text[:80]
 
 

@@ -161,3 +161,13 @@ def publications_version() -> tuple[int, datetime.datetime | None]:
     made of changes exactly when these do. (0, None) before anything is published. One query."""
     latest = Publication.objects.aggregate(latest=Max("pk"), updated=Max("published_at"))
     return latest["latest"] or 0, latest["updated"]
+
+
+def shared_draft() -> QuarterlyUpdate | None:
+    """The newest draft (or correction) the secretariat has shared with the group for comment."""
+    return (
+        QuarterlyUpdate.objects.editable()
+        .filter(shared_at__isnull=False)
+        .order_by("-period")
+        .first()
+    )

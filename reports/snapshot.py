@@ -12,7 +12,11 @@ Versions:
 1. The shape of the December 2014 publication; its version is under the key `schema`.
 2. The same fields; the version is under `schema_version`.
 3. Adds `forces` (each force and whether its action plan was provided) and `meetings_held`
-   (the group's meetings held by then), for the open data; empty in older versions.
+   (the group's meetings held by then), for the open data. Each recommendation's `status` is
+   the delivery status set in the edition (where none was set, the one in the previous
+   published edition, else "not_started"), with its `confidence`, `confidence_label` and
+   `status_reason` ("" where unset); `reports_on_meeting` is the meeting the edition reports
+   on, or None. Upgrading from 2 fills empty lists, "" and None.
 """
 
 from collections import defaultdict
@@ -24,7 +28,7 @@ from django.db.models.fields.json import KT
 from oversight.models import Meeting, Member
 from oversight.published_facts import published_facts
 from recommendations.models import Area, Recommendation
-from reports.models import ProgressUpdate, QuarterlyUpdate
+from reports.models import ProgressUpdate, Publication, QuarterlyUpdate, SectionStatus
 
 SCHEMA_VERSION = 3
 NO_UPDATE_TEXT = "No update this quarter."
@@ -45,6 +49,9 @@ class RecommendationSnapshot(TypedDict):
     text: str
     status: str
     status_label: str
+    confidence: str  # "" | "on_track" | "at_risk" | "off_track"
+    confidence_label: str  # "" or the label, for example "At risk"
+    status_reason: str
 
 
 class SectionSnapshot(TypedDict):
@@ -77,7 +84,8 @@ class ForceSnapshot(TypedDict):
 
 
 class MeetingSnapshot(TypedDict):
-    """A meeting of the group that had been held (version 3): its date only, no papers."""
+    """A meeting of the group (version 3): its date only, no papers. Listed in `meetings_held`,
+    and as the meeting an edition reports on."""
 
     date: str  # ISO 8601
     label: str  # "28 October 2014"
@@ -97,6 +105,7 @@ class Snapshot(TypedDict):
     sections: list[SectionSnapshot]
     forces: list[ForceSnapshot]
     meetings_held: list[MeetingSnapshot]
+    reports_on_meeting: MeetingSnapshot | None
 
 
 class UnknownSnapshotVersion(ValueError):
@@ -114,7 +123,22 @@ def _open_data_defaults(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def _from_version_2(content: dict[str, Any]) -> dict[str, Any]:
-    return {**_open_data_defaults(content), "schema_version": 3}
+    """Version 2 knew no forces, meetings, confidence or reason: empty lists, "" and None
+    (the status is kept)."""
+    sections = [
+        {
+            **section,
+            "recommendations": [
+                {**rec, "confidence": "", "confidence_label": "", "status_reason": ""}
+                for rec in section["recommendations"]
+            ],
+        }
+        for section in content.get("sections", [])
+    ]
+    upgraded = {**_open_data_defaults(content), "schema_version": 3, "reports_on_meeting": None}
+    if "sections" in content:
+        upgraded["sections"] = sections
+    return upgraded
 
 
 # Version n -> the step that makes version n + 1 of it. Each step returns a new dict.
@@ -149,8 +173,10 @@ def listing_fields() -> dict[str, KT]:
 
 
 def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
-    """The edition's content now, as JSON-ready data (seven queries)."""
+    """The edition's content now, as JSON-ready data (nine queries, ten with a meeting
+    not already fetched with the edition)."""
     recommendations = list(Recommendation.objects.order_by("number"))
+    statuses = _statuses(edition)
     bullets = list(
         ProgressUpdate.objects.filter(edition=edition).order_by("parent_id", "position", "pk")
     )
@@ -176,7 +202,8 @@ def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
             "signatory_name": edition.signatory_name,
             "signatory_role": edition.signatory_role,
         },
-        "sections": _sections(recommendations, bullets, generated_lists),
+        "sections": _sections(recommendations, bullets, generated_lists, statuses),
+        "reports_on_meeting": _meeting(edition),
         "forces": published_facts("forces"),
         "meetings_held": [
             {"date": meeting.date.isoformat(), "label": meeting.date_label}
@@ -185,10 +212,75 @@ def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
     }
 
 
+class _Status(TypedDict):
+    status: str
+    status_label: str
+    confidence: str
+    confidence_label: str
+    status_reason: str
+
+
+def _statuses(edition: QuarterlyUpdate) -> dict[int, _Status]:
+    """Each recommendation's status in the edition, by number (two queries).
+
+    Set in the edition, or carried from the previous published edition (delivery status only:
+    confidence and its reason are the edition's own judgement), else not started.
+    """
+    statuses = carried_statuses(edition)
+    for row in SectionStatus.objects.filter(edition=edition).select_related("recommendation"):
+        statuses[row.recommendation.number] = {
+            **_status(row.status),
+            "confidence": row.confidence,
+            "confidence_label": row.get_confidence_display() if row.confidence else "",
+            "status_reason": row.reason,
+        }
+    return statuses
+
+
+def carried_statuses(edition: QuarterlyUpdate) -> dict[int, _Status]:
+    """Each recommendation's delivery status in the previous published edition, by number:
+    what this edition reports where it sets none (one query)."""
+    previous = (
+        Publication.objects.latest_per_edition()
+        .filter(edition__period__lt=edition.period)
+        .order_by("-edition__period")
+        .values_list("content", flat=True)
+        .first()
+    )
+    statuses: dict[int, _Status] = {}
+    if previous is not None:
+        for section in snapshot_read(previous)["sections"]:
+            for rec in section["recommendations"]:
+                statuses[rec["number"]] = {
+                    **_status(rec["status"]),
+                    "status_label": rec["status_label"],
+                }
+    return statuses
+
+
+def _status(status: str) -> _Status:
+    label = Recommendation.Status(status).label if status in Recommendation.Status else status
+    return {
+        "status": status,
+        "status_label": label,
+        "confidence": "",
+        "confidence_label": "",
+        "status_reason": "",
+    }
+
+
+def _meeting(edition: QuarterlyUpdate) -> MeetingSnapshot | None:
+    meeting = edition.reports_on_meeting
+    if meeting is None:
+        return None
+    return {"date": meeting.date.isoformat(), "label": meeting.date_label}
+
+
 def _sections(
     recommendations: list[Recommendation],
     bullets: list[ProgressUpdate],
     generated_lists: dict[str, list[str]],
+    statuses: dict[int, _Status],
 ) -> list[SectionSnapshot]:
     lead_of = {rec.pk: rec.reported_with_id or rec.pk for rec in recommendations}
     children = defaultdict(list)
@@ -223,8 +315,7 @@ def _sections(
                         "number": rec.number,
                         "title": rec.title,
                         "text": rec.text,
-                        "status": rec.status,
-                        "status_label": rec.get_status_display(),
+                        **statuses.get(rec.number, _status(Recommendation.Status.NOT_STARTED)),
                     }
                     for rec in members
                 ],

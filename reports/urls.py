@@ -30,6 +30,7 @@ urlpatterns = [
     path("<slug:slug>/", views.edition_detail, name="edition-detail"),
     path("<slug:slug>/changes/", views.edition_changes, name="edition-changes"),
     path("<slug:slug>/preview/", views.edition_preview, name="edition-preview"),
+    path("<slug:slug>/preview/comments/", views.edition_comment, name="edition-comment"),
     path(
         "<slug:slug>/revisions/<revision:revision>/",
         views.edition_revision,

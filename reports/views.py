@@ -1,18 +1,23 @@
 import datetime
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from oversight.compression import encoding_choose
-from oversight.permissions import can_preview_edition
+from oversight.permissions import can_comment_on_edition, can_preview_edition
+from recommendations.models import Recommendation
 from reports.changes import editions_compare
 from reports.compressed import compressed_page, publication_page_render
-from reports.models import Publication, QuarterlyUpdate
+from reports.forms import SectionCommentForm
+from reports.models import Publication, QuarterlyUpdate, SectionComment
 from reports.pdf import publication_pdf
 from reports.selectors import (
     current_publication,
@@ -20,8 +25,8 @@ from reports.selectors import (
     publication_revisions,
     published_listing,
 )
-from reports.services import edition_body_render
-from reports.snapshot import edition_snapshot, snapshot_read
+from reports.services import CommentRefused, edition_body_render, section_comment_add
+from reports.snapshot import Snapshot, edition_snapshot, snapshot_read
 
 # Published pages are the same for everyone; a correction reaches caches within five minutes.
 PUBLIC_CACHE_SECONDS = 300
@@ -91,22 +96,77 @@ def _publication_page(
 
 @require_safe
 def edition_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """The edition's working copy as it would be published. Signed-in members and secretariat."""
+    """The edition's working copy as it would be published: the secretariat, and signed-in
+    members once the draft is shared with them, who may then comment on its sections."""
     return _draft_preview(request, slug)
 
 
-def _draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    # Anonymous visitors learn nothing about drafts: the same 404 as for no edition at all.
+def _edition_to_preview(request: HttpRequest, slug: str) -> QuarterlyUpdate:
+    # Anonymous visitors learn nothing about drafts: the same 404 as for no edition at all;
+    # members the same for a draft not shared with them.
     if not can_preview_edition(request.user):
         raise Http404("No such edition")
-    edition = get_object_or_404(QuarterlyUpdate.objects.select_related("publisher"), slug=slug)
-    response = render(
-        request,
-        "reports/edition_preview.html",
-        {"edition": edition, "body_html": edition_body_render(edition_snapshot(edition))},
+    edition = get_object_or_404(
+        QuarterlyUpdate.objects.select_related("publisher", "reports_on_meeting"), slug=slug
     )
+    if not can_preview_edition(request.user, edition):
+        raise Http404("No such edition")
+    return edition
+
+
+def _section_choices(content: Snapshot) -> list[tuple[int, str]]:
+    return [(section["numbers"][0], section["heading"]) for section in content["sections"]]
+
+
+def _draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition_to_preview(request, slug)
+    return _preview_response(request, edition, edition_snapshot(edition))
+
+
+def _preview_response(
+    request: HttpRequest,
+    edition: QuarterlyUpdate,
+    content: Snapshot,
+    comment_form: SectionCommentForm | None = None,
+) -> HttpResponse:
+    context = {"edition": edition, "body_html": edition_body_render(content)}
+    if can_comment_on_edition(request.user, edition):
+        context.update(
+            comment_form=comment_form or SectionCommentForm(sections=_section_choices(content)),
+            comment_url=reverse("reports:edition-comment", kwargs={"slug": edition.slug}),
+            my_comments=list(
+                SectionComment.objects.filter(edition=edition, author=request.user)
+                .select_related("recommendation")
+                .order_by("created_at", "pk")
+            ),
+        )
+    response = render(request, "reports/edition_preview.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_POST
+def edition_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member's comment on one section of a shared draft; the form again if it is wrong."""
+    edition = _edition_to_preview(request, slug)
+    if not can_comment_on_edition(request.user, edition):
+        raise PermissionDenied
+    content = edition_snapshot(edition)
+    sections = _section_choices(content)
+    form = SectionCommentForm(request.POST, sections=sections)
+    if form.is_valid():
+        lead = Recommendation.objects.get(number=form.cleaned_data["section"])
+        try:
+            section_comment_add(
+                edition=edition, lead=lead, author=request.user, text=form.cleaned_data["text"]
+            )
+        except CommentRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Thank you: your comment has been sent to the secretariat.")
+            url = reverse("reports:edition-preview", kwargs={"slug": slug})
+            return HttpResponseRedirect(f"{url}#comments")
+    return _preview_response(request, edition, content, comment_form=form)
 
 
 def _published_response(

@@ -83,6 +83,7 @@ from tests.reports.factories import (
     PublicationPdfFactory,
     PublishedQuarterlyUpdateFactory,
     ReadyToPublishQuarterlyUpdateFactory,
+    SharedQuarterlyUpdateFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,7 @@ SAVE_REVIEW = {"action": "save", "version": 0, "gaps": "No date for training cal
 REOPEN_REVIEW = {"reason": "Please rate Risk Assessment again."}
 ASSIGN_ACTION = {"action": "assign_reviewers", "_selected_action": "1"}
 AUTO_ASSIGN_ACTION = {"action": "auto_assign_reviewers", "_selected_action": "1"}
+COMMENT = {"section": "1", "text": "Please check the date of the second meeting."}
 
 
 class Redirect(NamedTuple):
@@ -139,6 +141,8 @@ REVIEW = to("/forces/plans/{reviewed_plan}/review/")
 SIGN_IN = to("/accounts/sign-in/")
 # Signed in already: the sign-in page goes on to the force plans.
 PLANS = to("/forces/plans/")
+# A member's comment on the shared draft is saved: back to its preview.
+COMMENTED = to("/updates/2015-09/preview/#comments")
 
 Outcome = int | Redirect
 
@@ -179,16 +183,25 @@ ROWS = [
     row(GET,  "/updates/2015-06.pdf",                            404,   404,   404,   404,   404,   404),
     row(POST, "/updates/2014-12.pdf",                            405,   405,   405,   405,   405,   405),
     row(GET,  "/updates/2014-12/",                               200,   200,   200,   200,   200,   200),
-    # A draft: members and the secretariat read it; others get the same 404 as for no edition.
-    row(GET,  "/updates/2015-06/",                               404,   200,   200,   404,   200,   200),
+    # A draft not shared with the group: the secretariat reads it; others get the same 404 as
+    # for no edition. Shared (2015-09), signed-in members read it too.
+    row(GET,  "/updates/2015-06/",                               404,   404,   404,   404,   200,   200),
+    row(GET,  "/updates/2015-09/",                               404,   200,   200,   404,   200,   200),
     row(POST, "/updates/2014-12/",                               405,   405,   405,   405,   405,   405),
     row(GET,  "/updates/2015-03/changes/",                       200,   200,   200,   200,   200,   200),
     # Changes are between publications: a draft has none, whoever asks.
     row(GET,  "/updates/2015-06/changes/",                       404,   404,   404,   404,   404,   404),
     row(POST, "/updates/2015-03/changes/",                       405,   405,   405,   405,   405,   405),
-    row(GET,  "/updates/2015-06/preview/",                       404,   200,   200,   404,   200,   200),
-    row(GET,  "/updates/2014-12/preview/",                       404,   200,   200,   404,   200,   200),
+    row(GET,  "/updates/2015-06/preview/",                       404,   404,   404,   404,   200,   200),
+    row(GET,  "/updates/2014-12/preview/",                       404,   404,   404,   404,   200,   200),
+    row(GET,  "/updates/2015-09/preview/",                       404,   200,   200,   404,   200,   200),
     row(POST, "/updates/2015-06/preview/",                       405,   405,   405,   405,   405,   405),
+    # Comments on a shared draft's sections: group members only (not staff), while shared.
+    row(GET,  "/updates/2015-09/preview/comments/",              405,   405,   405,   405,   405,   405),
+    row(POST, "/updates/2015-09/preview/comments/",              404,   COMMENTED, COMMENTED, 404, 403, 403, data=COMMENT),
+    # An empty comment: the preview again, with the error summary.
+    row(POST, "/updates/2015-09/preview/comments/?empty",        404,   200,   200,   404,   403,   403),
+    row(POST, "/updates/2015-06/preview/comments/",              404,   404,   404,   404,   403,   403, data=COMMENT),
     row(GET,  "/updates/2014-12/revisions/1/",                   200,   200,   200,   200,   200,   200),
     row(GET,  "/updates/2015-06/revisions/1/",                   404,   404,   404,   404,   404,   404),
     row(POST, "/updates/2014-12/revisions/1/",                   405,   405,   405,   405,   405,   405),
@@ -395,6 +408,17 @@ ROWS = [
     row(GET,  "/admin/reports/quarterlyupdate/{published}/publish/",            LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
     row(GET,  "/admin/reports/quarterlyupdate/{published}/correction/",         LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
     row(POST, "/admin/reports/quarterlyupdate/{published}/correction/",         LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # Issue 10: a section's own page (an empty POST is the page again, with its problem), and
+    # sharing a draft with the group for comment; a published edition is frozen.
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/sections/1/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/sections/1/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/quarterlyupdate/{published}/sections/1/",         LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(POST, "/admin/reports/quarterlyupdate/{published}/sections/1/",         LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/share/",                  LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/share/",                  LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(POST, "/admin/reports/quarterlyupdate/{published}/share/",              LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/quarterlyupdate/{shared}/unshare/",               LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
+    row(POST, "/admin/reports/quarterlyupdate/{shared}/unshare/",               LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
 
     # Bullets: those of a draft are edited here; those of a published edition are frozen.
     row(GET,  "/admin/reports/progressupdate/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
@@ -777,6 +801,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         )
         # The next edition, in progress: a bullet for each leading recommendation.
         draft = ReadyToPublishQuarterlyUpdateFactory(period=datetime.date(2015, 6, 1))
+        # The one after, shared with the group for comment.
+        shared = SharedQuarterlyUpdateFactory(period=datetime.date(2015, 9, 1))
         plan = ActionPlanFactory(
             force=Force.objects.order_by("name").first(),
             version=2,
@@ -846,6 +872,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             ).pk,
             "draft": draft.pk,
             "draft_bullet": draft.bullets.first().pk,
+            "shared": shared.pk,
             "published": published.pk,
             "published_bullet": published.bullets.first().pk,
             "publication": publication.pk,

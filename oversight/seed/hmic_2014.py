@@ -529,6 +529,9 @@ EDITION: EditionRow = {
     "signatory_name": "The Rt Hon Theresa May MP",
     "signatory_role": "Home Secretary",
 }
+# “The second meeting took place on 4 September. This first update captures the progress that
+# was discussed at that meeting.” (the foreword)
+EDITION_REPORTS_ON_MEETING = "meeting:2014-09-04"
 # The report gives the month only: midnight on the 1st, London time, stands in for the day.
 EDITION_PUBLISHED_AT = datetime.datetime(2014, 12, 1, tzinfo=ZoneInfo("Europe/London"))
 

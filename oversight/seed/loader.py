@@ -19,7 +19,7 @@ from forces.models import ActionPlan, Force
 from oversight.models import LoadedRecord, Meeting, Member, Organisation
 from oversight.seed import hmic_2014
 from recommendations.models import Area, Recommendation
-from reports.models import ProgressUpdate, QuarterlyUpdate
+from reports.models import ProgressUpdate, QuarterlyUpdate, SectionStatus
 from reports.services import edition_publish
 
 # The order rows are loaded in: each model's foreign keys point at models loaded before it.
@@ -33,6 +33,7 @@ LOAD_ORDER: tuple[type[models.Model], ...] = (
     ActionPlan,
     QuarterlyUpdate,
     ProgressUpdate,
+    SectionStatus,
 )
 
 # Rows of these models are adopted by the very fields their unique constraints cover, so the
@@ -40,7 +41,7 @@ LOAD_ORDER: tuple[type[models.Model], ...] = (
 # database constraints still apply, but the per-row validation queries (about ten a row) are
 # skipped.
 CLASHES_RULED_OUT_BY_ADOPTION: frozenset[type[models.Model]] = frozenset(
-    {ActionPlan, ProgressUpdate}
+    {ActionPlan, ProgressUpdate, SectionStatus}
 )
 
 
@@ -403,6 +404,7 @@ def _load_edition(loader: _Loader) -> None:
         values={
             **edition,
             "publisher": loader.ref(_organisation_key(edition["publisher"])),
+            "reports_on_meeting": loader.ref(hmic_2014.EDITION_REPORTS_ON_MEETING),
         },
         natural_key={"slug": edition["slug"]},
     )
@@ -446,6 +448,26 @@ def _load_bullets(loader: _Loader) -> None:
                 )
 
 
+def _load_section_statuses(loader: _Loader) -> None:
+    """Each recommendation's status in the 2014 edition, as the report gave it."""
+    loader.prefetch(SectionStatus.objects.all())
+    edition = loader.ref(f"edition:{hmic_2014.EDITION_SLUG}")
+    for recommendation in hmic_2014.RECOMMENDATIONS:
+        number = recommendation["number"]
+        common = {"edition": edition, "recommendation": loader.ref(f"recommendation:{number}")}
+        loader.sync(
+            f"status:{hmic_2014.EDITION_SLUG}:rec{number}",
+            SectionStatus,
+            values={
+                **common,
+                "status": hmic_2014.RECOMMENDATION_STATUS,
+                "confidence": "",
+                "reason": "",
+            },
+            natural_key=common,
+        )
+
+
 def _publish_edition(loader: _Loader) -> None:
     """Publish the 2014 edition as it was published then, unless it has been already."""
     edition = loader.rows.get(f"edition:{hmic_2014.EDITION_SLUG}")
@@ -469,6 +491,7 @@ def hmic_2014_load() -> LoadReport:
     _load_forces_and_plans(loader)
     _load_edition(loader)
     _load_bullets(loader)
+    _load_section_statuses(loader)
     _publish_edition(loader)
     loader.save_records()
     return loader.report

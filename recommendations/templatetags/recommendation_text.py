@@ -28,10 +28,15 @@ def without_key_phrase_marks(text: str) -> str:
 STATUS_TAG_COLOURS = {
     Recommendation.Status.COMPLETE: "green",
     Recommendation.Status.IN_PROGRESS: "blue",
+    # An edition's confidence in a recommendation (reports.SectionStatus.Confidence).
+    "on_track": "green",
+    "at_risk": "yellow",
+    "off_track": "red",
 }
 
 
 @register.filter
 def status_tag_colour(status: str) -> str:
-    """The tag colour of a status, live or as a snapshot stored it: “complete” is “green”."""
+    """The tag colour of a status or confidence, live or as a snapshot stored it: “complete”
+    is “green”, “at_risk” “yellow”."""
     return STATUS_TAG_COLOURS.get(status, "grey")

@@ -92,8 +92,9 @@ def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_clien
     build(count, reviewers)
     # The dashboard: my assignments with their plans and my reviews' statuses; forces per
     # nation; current plans provided and moderated per nation; assignments and submitted
-    # reviews per nation; my open actions from meetings; the next meeting.
-    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 6
+    # reviews per nation; my open actions from meetings; the next meeting; the draft update
+    # shared with the group.
+    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 7
     # The list: my reviews' statuses; current plans with force and moderation; their
     # assignments with reviewers, members and organisations; their submitted reviews; the
     # reviews' area ratings.

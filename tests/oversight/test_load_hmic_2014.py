@@ -22,7 +22,8 @@ from tests.recommendations.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_ROWS = 12 + 15 + 4 + 5 + 11 + 43 + 43 + 1 + 24
+# ... + 11 section statuses: each recommendation's status in the 2014 edition.
+SEEDED_ROWS = 12 + 15 + 4 + 5 + 11 + 43 + 43 + 1 + 24 + 11
 
 MEMBER_LINES = [
     "Home Secretary, Chair",
@@ -130,7 +131,18 @@ def test_loads_every_row_once(first_output):
         "LoadedRecord": SEEDED_ROWS,
     }
     assert "Recommendations: 11 created, 0 unchanged" in first_output
+    assert "Section statuses: 11 created, 0 unchanged" in first_output
     assert f"Created {SEEDED_ROWS} records." in first_output
+
+
+def test_the_2014_edition_reports_on_the_september_meeting_with_its_statuses(first_output):
+    edition = QuarterlyUpdate.objects.select_related("reports_on_meeting").get()
+
+    assert edition.reports_on_meeting.date_label == "4 September 2014"
+    assert set(edition.section_statuses.values_list("status", "confidence", "reason")) == {
+        ("in_progress", "", "")
+    }
+    assert edition.section_statuses.count() == 11
 
 
 def test_member_labels_match_the_report_in_order(first_output):

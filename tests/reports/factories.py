@@ -78,3 +78,28 @@ class PublicationPdfFactory(factory.django.DjangoModelFactory):
 
     publication = factory.SubFactory(PublicationFactory)
     content = b"%PDF-1.7 not a real PDF"
+
+
+class SectionStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SectionStatus
+
+    edition = factory.SubFactory(QuarterlyUpdateFactory)
+    recommendation = factory.SubFactory(RecommendationFactory)
+    status = Recommendation.Status.IN_PROGRESS
+
+
+class SharedQuarterlyUpdateFactory(ReadyToPublishQuarterlyUpdateFactory):
+    """A draft the secretariat has shared with the group for comment."""
+
+    shared_at = factory.LazyFunction(timezone.now)
+
+
+class SectionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SectionComment
+
+    edition = factory.SubFactory(SharedQuarterlyUpdateFactory)
+    recommendation = factory.SubFactory(RecommendationFactory)
+    author = factory.SubFactory("tests.oversight.factories.UserFactory")
+    text = factory.Sequence(lambda n: f"Member's comment {n}: check the date of the meeting.")

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 import reports.services
+from recommendations.models import Recommendation
 from reports.models import Publication, PublicationPdf, QuarterlyUpdate
 from reports.services import edition_publish
 from tests.oversight.factories import StaffUserFactory, UserFactory
@@ -186,7 +187,13 @@ def test_the_publish_page_lists_what_is_missing_with_links_to_fix_it(
             "Enter who signs the foreword, for example “The Rt Hon Theresa May MP”.",
             f"{change_url}#id_signatory_name",
         ),
-        (response.context["errors"][2][0], f"{change_url}#bullets-group"),
+        (
+            response.context["errors"][2][0],
+            reverse(
+                "admin:reports_quarterlyupdate_section",
+                args=[draft.pk, Recommendation.objects.get().number],
+            ),
+        ),
     ]
     assert response.context["errors"][2][0].startswith("Add progress for Recommendation")
     page = response.content.decode()
@@ -262,12 +269,16 @@ def test_publishing_checks_the_edition_once(secretariat_client, draft, monkeypat
     assert snapshots == [draft.pk]
 
 
-def test_the_bullets_of_a_correction_can_be_edited_inline(secretariat_client, published) -> None:
+def test_the_sections_of_a_correction_can_be_edited(secretariat_client, published) -> None:
+    number = Recommendation.objects.get().number
+    section_url = reverse("admin:reports_quarterlyupdate_section", args=[published.pk, number])
+    assert secretariat_client.get(section_url)["Location"] == url("change", published)
+
     secretariat_client.post(url("correction", published))
 
-    inline = secretariat_client.get(url("change", published)).context["inline_admin_formsets"][0]
-
-    assert inline.has_add_permission and inline.has_change_permission
+    page = secretariat_client.get(url("change", published)).content.decode()
+    assert f'href="{section_url}"' in page
+    assert secretariat_client.get(section_url).status_code == 200
 
 
 def test_publishing_needs_post(secretariat_client, draft) -> None:
@@ -331,10 +342,9 @@ def test_a_published_edition_is_read_only(secretariat_client, published) -> None
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
     assert response.context["adminform"].form.fields == {}
-    bullets = response.context["inline_admin_formsets"][0]
-    assert not (
-        bullets.has_add_permission or bullets.has_change_permission or bullets.has_delete_permission
-    )
+    # Its sections are listed, with no link to edit them.
+    assert [section.url for section in response.context["sections"]] == [""]
+    assert "/sections/" not in response.content.decode()
     assert "Publish</a>" not in response.content.decode()
 
 
@@ -426,7 +436,6 @@ def test_a_correction_opens_the_edition_for_editing(secretariat_client, publishe
     assert response.status_code == 302
     published.refresh_from_db()
     assert published.title == "Corrected"
-    assert set(published.bullets.values_list("text", flat=True)) == {"Changed in the admin."}
     # Still published, so still not deletable.
     assert secretariat_client.get(url("delete", published)).status_code == 403
 

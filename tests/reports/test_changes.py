@@ -13,7 +13,11 @@ from reports.changes import DiffToken, editions_compare, wording_similarity, wor
 from reports.models import ProgressUpdate, QuarterlyUpdate
 from reports.services import edition_publish
 from tests.recommendations.factories import RecommendationFactory
-from tests.reports.factories import ProgressUpdateFactory, QuarterlyUpdateFactory
+from tests.reports.factories import (
+    ProgressUpdateFactory,
+    QuarterlyUpdateFactory,
+    SectionStatusFactory,
+)
 
 STATUS_LABELS = dict(Recommendation.Status.choices)
 
@@ -363,15 +367,15 @@ def two_editions(db) -> tuple[QuarterlyUpdate, QuarterlyUpdate]:
     ProgressUpdateFactory(edition=december, recommendation=first, text=MET)
     ProgressUpdateFactory(edition=december, recommendation=first, text=PLANS)
     ProgressUpdateFactory(edition=december, recommendation=second, text=TRAINING)
+    SectionStatusFactory(edition=december, recommendation=first, status="in_progress")
     edition_publish(
         edition=december,
         published_by=None,
         published_at=timezone.make_aware(datetime.datetime(2014, 12, 17, 9)),
     )
 
-    first.status = Recommendation.Status.COMPLETE
-    first.save()
     march = QuarterlyUpdateFactory(period=datetime.date(2015, 3, 1), slug="2015-03")
+    SectionStatusFactory(edition=march, recommendation=first, status="complete")
     ProgressUpdateFactory(edition=march, recommendation=first, text=MET_AGAIN)
     ProgressUpdateFactory(edition=march, recommendation=first, text=PLANS)
     ProgressUpdateFactory(

@@ -26,7 +26,12 @@ def _content(text: str, *, signatory: str = "The Rt Hon Theresa May MP") -> dict
     return {
         "foreword": {"paragraphs": [], "signatory_name": signatory, "signature_description": ""},
         "sections": [
-            {"heading": "Recommendation 1", "bullets": [{"text": text, "points": []}]},
+            {
+                "heading": "Recommendation 1",
+                "numbers": [1],
+                "recommendations": [],
+                "bullets": [{"text": text, "points": []}],
+            },
         ],
     }
 
@@ -68,7 +73,7 @@ def test_a_section_without_progress_is_a_problem_naming_it() -> None:
         "Add progress for Recommendations 2 and 3 (Force action plans; Leadership priority): "
         "at least one bullet, or one with the source “No update this quarter”."
     )
-    assert problem.field == "bullets"
+    assert problem.field == "section:2"  # fixed on the section's own page
 
 
 def test_no_update_this_quarter_is_progress_enough() -> None:
@@ -194,7 +199,7 @@ def test_a_warning_says_where_and_shows_the_words_around_it() -> None:
     [warning] = personal_data_warnings(_content(text))
 
     assert warning.where == "Recommendation 1"
-    assert warning.field == "bullets"
+    assert warning.field == "section:1"
     assert warning.label == "the name of someone who is not a group member"
     assert (warning.before, warning.found, warning.after) == (
         "…force plans, with evidence from ",

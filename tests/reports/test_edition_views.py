@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from forces.models import ActionPlan, Force
 from oversight.models import Member
@@ -117,10 +118,12 @@ def test_published_page_never_changes_when_the_records_do(loaded_2014, anonymous
     ("persona", "expected_status"),
     [("anonymous_client", 404), ("member_client", 200), ("secretariat_client", 200)],
 )
-def test_a_draft_is_seen_only_by_signed_in_members_and_the_secretariat(
+def test_a_shared_draft_is_seen_only_by_signed_in_members_and_the_secretariat(
     persona, expected_status, request
 ):
-    draft = ProgressUpdateFactory(text="Draft progress bullet.").edition
+    draft = ProgressUpdateFactory(
+        text="Draft progress bullet.", edition__shared_at=timezone.now()
+    ).edition
     client = request.getfixturevalue(persona)
 
     response = client.get(reverse("reports:edition-detail", kwargs={"slug": draft.slug}))
@@ -135,9 +138,22 @@ def test_a_draft_is_seen_only_by_signed_in_members_and_the_secretariat(
 
 @pytest.mark.parametrize(
     ("persona", "expected_status"),
-    [("anonymous_client", 404), ("member_client", 200), ("secretariat_client", 200)],
+    [("anonymous_client", 404), ("member_client", 404), ("secretariat_client", 200)],
 )
-def test_the_preview_of_a_correction_is_for_signed_in_users_only(
+def test_a_draft_not_shared_is_the_secretariats_alone(persona, expected_status, request):
+    draft = ProgressUpdateFactory(text="Draft progress bullet.").edition
+
+    response = request.getfixturevalue(persona).get(f"/updates/{draft.slug}/preview/")
+
+    assert response.status_code == expected_status
+    assert (b"Draft progress bullet." in response.content) == (expected_status == 200)
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected_status"),
+    [("anonymous_client", 404), ("member_client", 404), ("secretariat_client", 200)],
+)
+def test_the_preview_of_a_correction_is_for_the_secretariat_until_shared(
     persona, expected_status, request, loaded_2014
 ):
     response = request.getfixturevalue(persona).get("/updates/2014-12/preview/")

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from reports import middleware
 from reports.middleware import published_page_cache_clear
@@ -74,7 +75,7 @@ def test_query_strings_and_private_pages_are_never_kept(
 def test_a_drafts_address_stays_private_even_after_a_member_has_seen_it(
     page_cache, anonymous_client, member_client
 ):
-    draft = ProgressUpdateFactory().edition
+    draft = ProgressUpdateFactory(edition__shared_at=timezone.now()).edition
     assert member_client.get(f"/updates/{draft.slug}/").status_code == 200
 
     assert anonymous_client.get(f"/updates/{draft.slug}/").status_code == 404

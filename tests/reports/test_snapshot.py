@@ -107,20 +107,66 @@ def test_the_stored_content_feeds_the_pages_built_from_publications(
 
 
 def test_publishing_today_stores_the_current_version_with_the_same_content(db) -> None:
+    """The same words and statuses; since version 3 it also names the meeting it reports on,
+    which the stored publication (and its page) never did."""
     call_command("load_hmic_2014", stdout=StringIO())
     publication = Publication.objects.get()
 
     assert publication.content["schema_version"] == SCHEMA_VERSION
     assert "schema" not in publication.content
     assert snapshot_read(publication.content) == publication.content
-    # Version 3 added the forces and the meetings held, which the stored version 1 lacks.
+    # Version 3 added the forces and the meetings held, which the stored version 1 lacks, and
+    # the meeting the edition reports on, which the loader now sets.
     open_data = {"forces", "meetings_held"}
+    meeting = {"date": "2014-09-04", "label": "4 September 2014"}
     assert {key: value for key, value in publication.content.items() if key not in open_data} == {
-        key: value for key, value in snapshot_read(STORED_CONTENT).items() if key not in open_data
+        **{
+            key: value
+            for key, value in snapshot_read(STORED_CONTENT).items()
+            if key not in open_data
+        },
+        "reports_on_meeting": meeting,
     }
     assert len(publication.content["forces"]) == 43
     assert publication.content["meetings_held"]
-    assert publication.body_html == STORED_BODY
+    meeting_line = (
+        "\n      <div><dt>Reports on:</dt> <dd>the group's meeting of 4 September 2014</dd></div>"
+    )
+    assert meeting_line in publication.body_html
+    assert publication.body_html.replace(meeting_line, "") == STORED_BODY
+
+
+def test_reading_version_2_fills_in_the_new_fields_and_keeps_the_status() -> None:
+    stored = {
+        "schema_version": 2,
+        "title": "Update",
+        "sections": [
+            {
+                "heading": "Recommendation 1",
+                "recommendations": [
+                    {"number": 1, "status": "complete", "status_label": "Complete"}
+                ],
+            }
+        ],
+    }
+    before = copy.deepcopy(stored)
+
+    read = snapshot_read(stored)
+
+    assert read["schema_version"] == 3
+    assert read["reports_on_meeting"] is None
+    assert read["forces"] == read["meetings_held"] == []
+    assert read["sections"][0]["recommendations"] == [
+        {
+            "number": 1,
+            "status": "complete",
+            "status_label": "Complete",
+            "confidence": "",
+            "confidence_label": "",
+            "status_reason": "",
+        }
+    ]
+    assert stored == before
 
 
 def test_older_versions_read_with_no_forces_and_no_meetings() -> None:
@@ -142,6 +188,7 @@ def test_reading_version_1_upgrades_it_in_memory_only() -> None:
         "sections": [],
         "forces": [],
         "meetings_held": [],
+        "reports_on_meeting": None,
     }
     assert stored == before
 
@@ -161,6 +208,7 @@ def test_a_later_version_fills_in_its_new_fields_for_every_older_one(monkeypatch
     def add_meeting(content: dict) -> dict:
         return {**content, "schema_version": SCHEMA_VERSION + 1, "meeting_reported_on": None}
 
+    current_sections = snapshot_read(STORED_CONTENT)["sections"]
     monkeypatch.setattr(snapshot_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     monkeypatch.setitem(snapshot_module._UPGRADES, SCHEMA_VERSION, add_meeting)
 
@@ -168,7 +216,7 @@ def test_a_later_version_fills_in_its_new_fields_for_every_older_one(monkeypatch
 
     assert read["schema_version"] == SCHEMA_VERSION + 1
     assert read["meeting_reported_on"] is None
-    assert read["sections"] == STORED_CONTENT["sections"]
+    assert read["sections"] == current_sections
     assert STORED_CONTENT["schema"] == 1
 
 
