@@ -182,8 +182,10 @@ def test_a_signed_in_members_page_is_never_compressed(loaded_2014, member_client
     assert "Content-Encoding" not in response
 
 
-def test_a_draft_preview_which_reads_the_session_is_never_compressed(loaded_2014, member_client):
-    response = member_client.get(f"{EDITION_URL}preview/", headers={"accept-encoding": "br"})
+def test_a_draft_preview_which_reads_the_session_is_never_compressed(
+    loaded_2014, secretariat_client
+):
+    response = secretariat_client.get(f"{EDITION_URL}preview/", headers={"accept-encoding": "br"})
 
     assert response.status_code == 200
     assert "Content-Encoding" not in response
