@@ -46,6 +46,8 @@ from reports.models import (
     Publication,
     PublicationPdf,
     QuarterlyUpdate,
+    SectionComment,
+    SectionStatus,
 )
 from tests.forces.factories import (
     ActionPlanFactory,
@@ -278,7 +280,14 @@ def admin_url(model: type[Model], view: str, *args: Any) -> str:
 
 # The public's e-mail alert subscriptions: no page shows a subscriber's address, the admin's
 # included, and nobody in the group needs the list (issue 11; the privacy notice says so).
-NOT_IN_ADMIN = {AlertSubscription, AlertDelivery}
+NOT_IN_ADMIN = {
+    AlertSubscription,
+    AlertDelivery,
+    # Read and written on their edition's section pages in the admin (reports/section_admin.py,
+    # with rows of their own in the permission matrix), beside the bullets they belong with.
+    SectionStatus,
+    SectionComment,
+}
 
 
 def test_every_model_of_our_apps_is_registered() -> None:
@@ -380,70 +389,6 @@ def test_published_fields_are_read_only(secretariat_client) -> None:
 
     form = response.context["adminform"].form
     assert {"status", "published_at", "published_by"}.isdisjoint(form.fields)
-
-
-def _edition_post_data(update: QuarterlyUpdate, bullets: list[dict[str, Any]]) -> dict[str, Any]:
-    data = {
-        "series": update.series,
-        "title": update.title,
-        "period": update.period.isoformat(),
-        "slug": update.slug,
-        "publisher": update.publisher_id,
-        "foreword_heading": update.foreword_heading,
-        "foreword": update.foreword,
-        "signature_description": "",
-        "signatory_name": update.signatory_name,
-        "signatory_role": update.signatory_role,
-        "bullets-TOTAL_FORMS": len(bullets),
-        "bullets-INITIAL_FORMS": 0,
-        "bullets-MIN_NUM_FORMS": 0,
-        "bullets-MAX_NUM_FORMS": 1000,
-    }
-    for index, bullet in enumerate(bullets):
-        data.update({f"bullets-{index}-{field}": value for field, value in bullet.items()})
-    return data
-
-
-def test_two_new_bullets_in_one_place_are_a_form_error(secretariat_client) -> None:
-    update = QuarterlyUpdateFactory()
-    recommendation = RecommendationFactory()
-    bullet = {"recommendation": recommendation.pk, "position": 1, "source": "written"}
-    data = _edition_post_data(update, [{**bullet, "text": "First."}, {**bullet, "text": "Second."}])
-
-    response = secretariat_client.post(admin_url(QuarterlyUpdate, "change", update.pk), data)
-
-    assert response.status_code == 200
-    assert "Two bullets in the same section have the same position." in str(
-        response.context["inline_admin_formsets"][0].formset.non_form_errors()
-    )
-    assert not update.bullets.exists()
-
-
-def test_bullets_are_added_inline(secretariat_client) -> None:
-    update = QuarterlyUpdateFactory()
-    recommendation = RecommendationFactory()
-    bullet = {"recommendation": recommendation.pk, "source": "written"}
-    data = _edition_post_data(
-        update,
-        [{**bullet, "position": 1, "text": "First."}, {**bullet, "position": 2, "text": "Next."}],
-    )
-
-    response = secretariat_client.post(admin_url(QuarterlyUpdate, "change", update.pk), data)
-
-    assert response.status_code == 302
-    assert list(update.bullets.values_list("text", flat=True)) == ["First.", "Next."]
-
-
-def test_a_sub_point_hangs_off_a_top_level_bullet_of_the_same_edition(secretariat_client) -> None:
-    update = QuarterlyUpdateFactory()
-    top_level = ProgressUpdateFactory(edition=update)
-    ProgressUpdateFactory(edition=update, parent=top_level, recommendation=top_level.recommendation)
-    ProgressUpdateFactory()  # another edition's bullet
-
-    response = secretariat_client.get(admin_url(QuarterlyUpdate, "change", update.pk))
-
-    formset = response.context["inline_admin_formsets"][0].formset
-    assert list(formset.forms[0].fields["parent"].queryset) == [top_level]
 
 
 @pytest.mark.parametrize(

@@ -152,6 +152,20 @@ def test_deleting_a_bullet_takes_its_sub_points(secretariat_client, section):
     assert list(edition.bullets.values_list("text", flat=True)) == ["First."]
 
 
+def test_a_sub_point_can_hang_only_off_a_top_level_bullet_of_the_same_section(
+    secretariat_client, section
+):
+    edition, _lead, first, second, _sub = section
+    ProgressUpdateFactory(text="Another edition's bullet.")
+
+    response = secretariat_client.get(section_url(edition, 2))
+
+    page = response.content.decode()
+    choices = re.findall(r'<option value="(\d+)"', page[page.index('id="id_bullets-0-parent"') :])
+    assert set(choices) <= {str(first.pk), str(second.pk)}
+    assert {str(first.pk), str(second.pk)} <= set(choices)
+
+
 def test_a_wrong_save_keeps_what_was_typed_and_lists_each_error(secretariat_client, section):
     edition, _lead, first, _second, _sub = section
     data = form_data(secretariat_client.get(section_url(edition, 2)).content.decode())
