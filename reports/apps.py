@@ -14,5 +14,6 @@ class ReportsConfig(AppConfig):
 
         from reports.models import ProgressUpdate, QuarterlyUpdate
 
-        register(QuarterlyUpdate)
+        # Sign-off is recorded in its own steps; restoring an old version never restores it.
+        register(QuarterlyUpdate, excluded_fields=["signoff_status", "ready_by", "signoff_hash"])
         register(ProgressUpdate)
