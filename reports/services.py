@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -253,25 +253,31 @@ def edition_mark_ready(*, edition: QuarterlyUpdate, marked_by: AbstractBaseUser)
     return edition
 
 
-@transaction.atomic
 def edition_approve(*, edition: QuarterlyUpdate, approved_by: AbstractBaseUser) -> QuarterlyUpdate:
     """Someone other than the preparer approves the content exactly as it was marked ready.
 
-    If the content changed since, the edition goes back to draft instead, and this says so.
+    If the content changed since, the edition goes back to draft instead (that is kept), and
+    this refuses, saying so.
     """
-    edition = _locked(edition)
-    _check_signoff_decision(edition, approved_by)
-    fingerprint = edition_fingerprint(edition)
-    if fingerprint != edition.signoff_hash:
-        _back_to_draft(edition, approved_by, fingerprint)
+    with transaction.atomic():
+        edition = _locked(edition)
+        _check_signoff_decision(edition, approved_by)
+        fingerprint = edition_fingerprint(edition)
+        changed = fingerprint != edition.signoff_hash
+        if changed:
+            _back_to_draft(edition, approved_by, fingerprint)
+        else:
+            edition.signoff_status = QuarterlyUpdate.SignOff.APPROVED
+            edition.full_clean()
+            edition.save(update_fields=SIGNOFF_FIELDS)
+            _step(
+                edition, EditionSignOffStep.Action.APPROVED, approved_by, snapshot_hash=fingerprint
+            )
+    if changed:
         raise SignOffRefused(
             "The edition changed after it was marked ready, so it is back to draft. Nothing "
             "was approved."
         )
-    edition.signoff_status = QuarterlyUpdate.SignOff.APPROVED
-    edition.full_clean()
-    edition.save(update_fields=SIGNOFF_FIELDS)
-    _step(edition, EditionSignOffStep.Action.APPROVED, approved_by, snapshot_hash=fingerprint)
     logger.info("event=edition_approved edition=%s user=%s", edition.slug, approved_by.pk)
     return edition
 
@@ -414,7 +420,8 @@ def edition_start_next(
 def _bullets_copy(source: QuarterlyUpdate, draft: QuarterlyUpdate) -> None:
     """Row by row, so each copy has its history; sub-points follow their bullet."""
     copies: dict[int, ProgressUpdate] = {}
-    for bullet in source.bullets.order_by("parent_id", "position", "pk"):  # parents first
+    parents_first = F("parent_id").asc(nulls_first=True)
+    for bullet in source.bullets.order_by(parents_first, "position", "pk"):
         copy = ProgressUpdate(
             edition=draft,
             recommendation_id=bullet.recommendation_id,
