@@ -1,12 +1,18 @@
 """Who may do what: every access rule of the service, as named predicates.
 
-Two roles, each a `Group` that migrations create and keep up to date (`role_groups_sync`):
+Three roles, each a `Group` that migrations create and keep up to date (`role_groups_sync`):
 
 - **Secretariat**: staff who run the quarter in the admin. They change every record of the
   service except the audit trail of data loads, publish editions, and read submitted reviews.
 - **Group members**: police leads, PCCs and charities. They sign in to read the force action
   plans and their documents and meeting papers, write their own reviews of the plans, and
   preview and comment on draft editions the secretariat has shared with them.
+- **Chair's office**: staff who approve an edition before it is published (four eyes): they
+  read the editions in the admin and approve one, or send it back with a comment. They do not
+  write editions or publish them, and nobody approves an edition they marked ready themselves.
+  The secretariat does not hold approval: the person who signs off should not be one of the
+  people who wrote the update (a superuser holds every permission, but the preparer rule
+  still applies to them).
 
 Views, the admin, templates and services call the predicates below and nothing else; the
 permission matrix (`tests/test_permission_matrix.py`) proves them URL by URL. Predicates take
@@ -31,6 +37,7 @@ User = AbstractBaseUser | AnonymousUser
 
 SECRETARIAT = "Secretariat"
 GROUP_MEMBER = "Group members"
+CHAIRS_OFFICE = "Chair's office"
 
 SECRETARIAT_APPS = ("oversight", "recommendations", "forces", "reports")
 # What a data load created is an audit trail: the secretariat may read it, not change it.
@@ -41,6 +48,14 @@ SECRETARIAT_EXCLUDED = {
         model: tuple(f"{action}_{model}" for action in ("add", "change", "delete", "view"))
         for model in ("alertsubscription", "alertdelivery")
     },
+    # Four eyes: approval is the chair's office's, never the preparers'.
+    "quarterlyupdate": ("approve_quarterlyupdate",),
+    # Sign-off steps are written by the sign-off services only.
+    "editionsignoffstep": (
+        "add_editionsignoffstep",
+        "change_editionsignoffstep",
+        "delete_editionsignoffstep",
+    ),
 }
 GROUP_MEMBER_PERMISSIONS = (
     ("forces", "view_force"),
@@ -50,6 +65,16 @@ GROUP_MEMBER_PERMISSIONS = (
     ("forces", "add_planreview"),
     ("forces", "change_planreview"),
     ("forces", "view_planreview"),
+)
+
+# The chair's office reads the editions in the admin and approves them; it writes nothing else.
+CHAIRS_OFFICE_PERMISSIONS = (
+    ("reports", "approve_quarterlyupdate"),
+    ("reports", "view_quarterlyupdate"),
+    ("reports", "view_progressupdate"),
+    ("reports", "view_publication"),
+    ("reports", "view_editionsignoffstep"),
+    ("recommendations", "view_recommendation"),
 )
 
 # Managing members' logins (invitations, deactivation) without being a superuser: the
@@ -64,14 +89,27 @@ MEMBER_LOGINS_PERMISSION = "auth.change_user"
 MEMBERS_AREA_PERMISSION = "forces.view_actionplan"
 REVIEW_PERMISSION = "forces.add_planreview"
 PUBLISH_PERMISSION = "reports.publish_quarterlyupdate"
+APPROVE_PERMISSION = "reports.approve_quarterlyupdate"
+START_EDITION_PERMISSION = "reports.add_quarterlyupdate"
+PREPARE_EDITION_PERMISSION = "reports.change_quarterlyupdate"
 REOPEN_REVIEW_PERMISSION = "forces.reopen_planreview"
 
 
-def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
-    """Create the two role groups, or bring their permissions up to date.
+def _permissions(permission_model: Any, pairs: tuple[tuple[str, str], ...]) -> Any:
+    query = permission_model.objects.none()
+    for app_label, codename in pairs:
+        query = query | permission_model.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        )
+    return query
 
-    Called by migrations (with the historical `apps`) so that a fresh install has both roles;
-    each migration that adds a permission a role should hold calls it again.
+
+def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
+    """Create the role groups, or bring their permissions up to date.
+
+    Called by migrations (with the historical `apps`) so that a fresh install has every role;
+    each migration that adds a permission a role should hold calls it again. Returns the
+    secretariat and members' groups; the chair's office is `Group` named `CHAIRS_OFFICE`.
     """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
@@ -95,6 +133,8 @@ def role_groups_sync(apps: Apps = installed_apps) -> tuple[Any, Any]:
             codename__in={codename for _, codename in GROUP_MEMBER_PERMISSIONS},
         )
     )
+    chairs_office, _ = group_model.objects.get_or_create(name=CHAIRS_OFFICE)
+    chairs_office.permissions.set(_permissions(permission_model, CHAIRS_OFFICE_PERMISSIONS))
     return secretariat, members
 
 
@@ -258,6 +298,41 @@ def can_publish(user: User, edition: Any = None) -> bool:
 def can_start_correction(user: User, edition: Any) -> bool:
     """Opening a published edition for a correction: the same people who publish."""
     return can_publish(user) and edition.is_published and not edition.is_editable
+
+
+def can_start_next_edition(user: User) -> bool:
+    """Starting the draft of the next quarter's update from an edition: who may add editions."""
+    return bool(user.is_active and user.is_staff and user.has_perm(START_EDITION_PERMISSION))
+
+
+def can_mark_ready(user: User, edition: Any = None) -> bool:
+    """Marking a draft (or a correction) ready for sign-off: who may change editions.
+
+    Without an edition: marking any. With one: only while it is editable and a draft.
+    """
+    if not (user.is_active and user.is_staff and user.has_perm(PREPARE_EDITION_PERMISSION)):
+        return False
+    return edition is None or (edition.is_editable and edition.signoff_status == "draft")
+
+
+def is_preparer(user: User, edition: Any) -> bool:
+    """The person who marked the edition ready for sign-off."""
+    return bool(user.is_authenticated and edition.ready_by_id == user.pk)
+
+
+def can_approve(user: User, edition: Any = None) -> bool:
+    """Approving an edition, or sending it back: the chair's office (`approve_quarterlyupdate`).
+
+    Never the person who marked it ready, whatever permissions they hold (four eyes).
+    Without an edition: approving any. With one: only while it is ready for sign-off.
+    """
+    if not (user.is_active and user.is_staff and user.has_perm(APPROVE_PERMISSION)):
+        return False
+    if edition is None:
+        return True
+    return (
+        edition.is_editable and edition.signoff_status == "ready" and not is_preparer(user, edition)
+    )
 
 
 def _members_area_gate(request: HttpRequest) -> HttpResponse | None:

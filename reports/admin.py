@@ -12,26 +12,40 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import (
+    can_approve,
     can_edit_edition,
+    can_mark_ready,
     can_publish,
     can_read_section_comments,
     can_share_edition,
     can_start_correction,
+    can_start_next_edition,
+    is_preparer,
 )
 from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
 from reports.section_admin import EditionSectionsAdminMixin
 from reports.services import (
     ALREADY_PUBLISHED,
+    CHANGED_SINCE_APPROVAL,
+    PublishCheck,
     PublishRefused,
+    SignOffRefused,
+    edition_approve,
+    edition_body_render,
+    edition_content_changed,
     edition_correction_start,
+    edition_mark_ready,
     edition_publish,
     edition_publish_check,
+    edition_send_back,
+    edition_start_next,
 )
+from reports.snapshot import edition_snapshot
 
 
 class FrozenEditionMixin:
@@ -142,6 +156,62 @@ class PublishForm(forms.Form):
             del self.fields["warnings_accepted"]
 
 
+class StartNextForm(forms.Form):
+    """Whether the next quarter's draft starts with a copy of this edition's bullets."""
+
+    carry_over_bullets = forms.ChoiceField(
+        label="Copy this edition's bullets into the new draft?",
+        choices=[
+            ("yes", "Yes, copy each bullet and its sub-points, to edit"),
+            ("no", "No, start with no bullets"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether to copy this edition's bullets into the new draft."
+        },
+    )
+
+
+class SignOffForm(forms.Form):
+    """The approver's decision: approve the content as it is, or send it back saying why."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("approve", "Approve it for publishing, exactly as shown"),
+            ("send_back", "Send it back to draft"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve the edition or send it back."},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text="Needed if you send it back: say what should change, for example “Add the "
+        "date of the June meeting to Recommendation 1.”",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "send_back" and not data.get("comment", "").strip():
+            self.add_error("comment", "Enter a comment saying what needs to change.")
+        return data
+
+
+def _form_errors(form: forms.Form) -> list[tuple[str, str]]:
+    """The error summary's lines, each linking to its field (radios: the first option)."""
+    errors = []
+    for name, field_errors in form.errors.items():
+        target = (
+            f"#id_{name}_0"
+            if isinstance(form.fields[name].widget, forms.RadioSelect)
+            else f"#id_{name}"
+        )
+        errors += [(error, target) for error in field_errors]
+    return errors
+
+
 @admin.register(QuarterlyUpdate)
 class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelAdmin):
     """Editions: written as drafts, published from here, frozen once published.
@@ -167,7 +237,17 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
     # Publishing sets the status, time and person together, through the Publish page;
     # editing any one of them here would break the edition's consistency. Sharing is set by
     # the Share button in the same way.
-    readonly_fields = ("status", "published_at", "published_by", "shared_at", "shared_by")
+    readonly_fields = (
+        "status",
+        "published_at",
+        "published_by",
+        "shared_at",
+        "shared_by",
+        "signoff_status",
+        "ready_by",
+        "signoff_record",
+    )
+    actions = ("start_next_update",)
     fieldsets = (
         (
             None,
@@ -187,6 +267,14 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
         ),
         ("Publication", {"fields": ("status", "published_at", "published_by")}),
         ("Shared with the group for comment", {"fields": ("shared_at", "shared_by")}),
+        (
+            "Sign-off",
+            {
+                "fields": ("signoff_status", "ready_by", "signoff_record"),
+                "description": "Four eyes: whoever marks the edition ready cannot approve it. "
+                "Any change after that sends it back to draft.",
+            },
+        ),
     )
     # The bullets are edited section by section (see the class docstring), not inline: the
     # stock tabular inline gave a screen reader unlabelled fields (issue 12).
@@ -268,6 +356,25 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
                 name="{}_{}_correction".format(*info),
             ),
             *self.section_urls(),
+            path(
+                "<path:object_id>/start-next/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.start_next_view)
+                ),
+                name="{}_{}_start_next".format(*info),
+            ),
+            path(
+                "<path:object_id>/ready/",
+                self.admin_site.admin_view(require_POST(self.ready_view)),
+                name="{}_{}_ready".format(*info),
+            ),
+            path(
+                "<path:object_id>/sign-off/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.signoff_view)
+                ),
+                name="{}_{}_signoff".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -289,6 +396,13 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
                     editable=can_edit_edition(request.user, obj),
                     with_comments=can_read_section_comments(request.user),
                 ),
+                start_next_url=self._url("start_next", obj),
+                ready_url=self._url("ready", obj),
+                signoff_url=self._url("signoff", obj),
+                can_start_next=can_start_next_edition(request.user),
+                can_mark_ready=can_mark_ready(request.user, obj),
+                can_approve=can_approve(request.user, obj),
+                is_preparer=is_preparer(request.user, obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -328,6 +442,7 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
                     )
                 except PublishRefused as refused:
                     check = refused
+                    self._signoff_check_after_refusal(request, edition, refused)
                 else:
                     messages.success(
                         request,
@@ -348,6 +463,7 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
             form.is_valid()
         else:
             check = edition_publish_check(edition=edition)
+            self._signoff_check_after_refusal(request, edition, check)
             form = PublishForm(correction=correction, has_warnings=bool(check.warnings))
         problems, warnings = check.problems, check.warnings
         change_url = self._url("change", edition)
@@ -373,6 +489,157 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
         }
         return TemplateResponse(request, "admin/reports/quarterlyupdate/publish.html", context)
 
+    # ---- Sign-off and the next quarter (issue 10) ----
+
+    def save_model(self, request: HttpRequest, obj: QuarterlyUpdate, form, change: bool) -> None:
+        if change:
+            # Sign-off moves only through its own steps: never put back what a form loaded.
+            current = QuarterlyUpdate.objects.filter(pk=obj.pk).values(
+                "signoff_status", "ready_by", "signoff_hash"
+            )
+            for name, value in current.get().items():
+                setattr(obj, "ready_by_id" if name == "ready_by" else name, value)
+        super().save_model(request, obj, form, change)
+        match = request.resolver_match
+        if match is not None and match.url_name.endswith("_simple_history"):
+            # A revert saves no inlines: check the content now.
+            self._signoff_check(request, obj)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        self._signoff_check(request, form.instance)
+
+    def _signoff_check_after_refusal(
+        self, request: HttpRequest, edition: QuarterlyUpdate, check: PublishCheck
+    ) -> None:
+        """Changed since approval (a bullet, or a member's name in a generated list): back to
+        draft, so the edition's page says it needs signing off again."""
+        if CHANGED_SINCE_APPROVAL in check.problems:
+            self._signoff_check(request, edition)
+
+    def _signoff_check(self, request: HttpRequest, edition: QuarterlyUpdate) -> None:
+        if edition.signoff_status == QuarterlyUpdate.SignOff.DRAFT:
+            return
+        if edition_content_changed(edition=edition, changed_by=request.user):
+            messages.warning(request, SENT_BACK_BY_CHANGE.format(edition=edition))
+
+    @admin.display(description="sign-off steps")
+    def signoff_record(self, edition: QuarterlyUpdate) -> str:
+        return render_signoff_record(edition)
+
+    @admin.action(description="Start the next update from the chosen edition")
+    def start_next_update(self, request: HttpRequest, queryset: QuerySet[QuarterlyUpdate]):
+        if not can_start_next_edition(request.user):
+            raise PermissionDenied
+        editions = list(queryset[:2])
+        if len(editions) != 1:
+            messages.error(request, "Choose one edition to start the next update from.")
+            return None
+        return HttpResponseRedirect(self._url("start_next", editions[0]))
+
+    def start_next_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Ask whether to copy the bullets, then make the next quarter's draft (never two)."""
+        if not can_start_next_edition(request.user):
+            raise PermissionDenied
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None:
+            raise Http404("No such edition")
+        following = QuarterlyUpdate.objects.following(edition).first()
+        if following is not None:
+            messages.info(request, ALREADY_STARTED.format(edition=following))
+            return self._change_page(following)
+        form = StartNextForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = edition_start_next(
+                    edition=edition,
+                    started_by=request.user,
+                    carry_over_bullets=form.cleaned_data["carry_over_bullets"] == "yes",
+                )
+            except SignOffRefused as refused:
+                messages.error(request, str(refused))
+                return self._change_page(edition)
+            messages.success(
+                request,
+                f"Started {draft}. Write its foreword and check each section's bullets.",
+            )
+            return self._change_page(draft)
+        period = edition.next_period
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Start the {period:%B %Y} update",
+            "opts": self.opts,
+            "edition": edition,
+            "next_label": period.strftime("%B %Y"),
+            "next_slug": period.strftime("%Y-%m"),
+            "form": form,
+            "errors": _form_errors(form),
+            "change_url": self._url("change", edition),
+        }
+        return TemplateResponse(request, "admin/reports/quarterlyupdate/start_next.html", context)
+
+    def ready_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Mark the edition ready for sign-off (POST only: it changes its state)."""
+        if not can_mark_ready(request.user):
+            raise PermissionDenied
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None:
+            raise Http404("No such edition")
+        try:
+            edition_mark_ready(edition=edition, marked_by=request.user)
+        except SignOffRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                "Marked ready for sign-off. Someone in the chair's office now approves it or "
+                "sends it back; any change before then sends it back to draft.",
+            )
+        return self._change_page(edition)
+
+    def signoff_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The approver reads the exact content, then approves it or sends it back."""
+        if not can_approve(request.user):
+            raise PermissionDenied
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None:
+            raise Http404("No such edition")
+        if is_preparer(request.user, edition):
+            raise PermissionDenied("You marked this edition ready: someone else must sign it off.")
+        if not can_approve(request.user, edition):
+            messages.warning(request, "This edition is not waiting for sign-off.")
+            return self._change_page(edition)
+        form = SignOffForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "approve":
+                    edition_approve(edition=edition, approved_by=request.user)
+                    done = "Approved. It can now be published."
+                else:
+                    edition_send_back(
+                        edition=edition,
+                        sent_back_by=request.user,
+                        comment=form.cleaned_data["comment"],
+                    )
+                    done = "Sent back to draft, with your comment."
+            except SignOffRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, done)
+            return self._change_page(edition)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Sign off {edition}",
+            "opts": self.opts,
+            "edition": edition,
+            "form": form,
+            "errors": _form_errors(form),
+            "change_url": self._url("change", edition),
+            "body_html": edition_body_render(edition_snapshot(edition)),
+            "fingerprint": edition.signoff_hash,
+        }
+        return TemplateResponse(request, "admin/reports/quarterlyupdate/signoff.html", context)
+
     def correction_start_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Open a published edition for a correction (POST only: it changes its state)."""
         edition = self._edition_to_publish(request, object_id)
@@ -389,6 +656,52 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
         return self._change_page(edition)
 
 
+SENT_BACK_BY_CHANGE = (
+    "{edition} changed after it was marked ready or approved, so it is back to draft. Mark it "
+    "ready for sign-off again when it is finished."
+)
+ALREADY_STARTED = "{edition} is already started: here it is. Nothing new was made."
+
+
+def render_signoff_record(edition: QuarterlyUpdate) -> str:
+    """The edition's sign-off steps as a table: who did what, when, and why."""
+    steps = list(edition.signoff_steps.select_related("user").order_by("at", "pk"))
+    if not steps:
+        return format_html('<p id="sign-off">{}</p>', "No sign-off steps yet.")
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+        (
+            (
+                date_format(timezone.localtime(step.at), "j M Y, H:i"),
+                step.get_action_display(),
+                (step.user.get_full_name() or step.user.get_username())
+                if step.user
+                else "The service",
+                step.comment,
+                step.snapshot_hash[:12],
+            )
+            for step in steps
+        ),
+    )
+    return format_html(
+        '<table id="sign-off"><caption>Sign-off steps, oldest first</caption><thead><tr>'
+        '<th scope="col">When</th><th scope="col">Step</th><th scope="col">Who</th>'
+        '<th scope="col">Comment</th><th scope="col">Content fingerprint</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+def _editions_signoff_check(request: HttpRequest, edition_ids: set[int]) -> None:
+    signed_off = QuarterlyUpdate.objects.filter(pk__in=edition_ids).exclude(
+        signoff_status=QuarterlyUpdate.SignOff.DRAFT
+    )
+    for edition in signed_off:
+        if edition_content_changed(edition=edition, changed_by=request.user):
+            messages.warning(request, SENT_BACK_BY_CHANGE.format(edition=edition))
+
+
 def _fix_link(change_url: str, message: str) -> str:
     """Where on the edition's change page to fix what `message` is about, if it says."""
     field = getattr(message, "field", "")
@@ -397,6 +710,8 @@ def _fix_link(change_url: str, message: str) -> str:
     if field.startswith("section:"):
         # A section's page sits beside the change page: .../<id>/sections/<number>/.
         return change_url.removesuffix("change/") + f"sections/{field.removeprefix('section:')}/"
+    if field == "signoff":
+        return f"{change_url}#sign-off"
     return f"{change_url}#id_{field}"
 
 
@@ -419,6 +734,20 @@ class ProgressUpdateAdmin(FrozenEditionMixin, ModelAdmin):
 
     def edition_of(self, obj: ProgressUpdate) -> QuarterlyUpdate:
         return obj.edition
+
+    # A bullet changed here (or restored from its history) sends a signed-off edition back.
+    def save_model(self, request: HttpRequest, obj: ProgressUpdate, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _editions_signoff_check(request, {obj.edition_id})
+
+    def delete_model(self, request: HttpRequest, obj: ProgressUpdate) -> None:
+        super().delete_model(request, obj)
+        _editions_signoff_check(request, {obj.edition_id})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProgressUpdate]) -> None:
+        edition_ids = set(queryset.values_list("edition_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _editions_signoff_check(request, edition_ids)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "edition":

@@ -14,6 +14,7 @@ class ReportsConfig(AppConfig):
 
         from reports.models import ProgressUpdate, QuarterlyUpdate, SectionStatus
 
-        register(QuarterlyUpdate)
+        # Sign-off is recorded in its own steps; restoring an old version never restores it.
+        register(QuarterlyUpdate, excluded_fields=["signoff_status", "ready_by", "signoff_hash"])
         register(ProgressUpdate)
         register(SectionStatus)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +23,11 @@ class QuarterlyUpdateQuerySet(models.QuerySet):
         """Published editions not being corrected: nothing in them may change."""
         return self.filter(status=QuarterlyUpdate.Status.PUBLISHED)
 
+    def following(self, edition: "QuarterlyUpdate") -> "QuarterlyUpdateQuerySet":
+        """The edition of the quarter after `edition` (by its month or its address), if any."""
+        period = edition.next_period
+        return self.filter(Q(period=period) | Q(slug=period.strftime("%Y-%m")))
+
 
 class QuarterlyUpdate(models.Model):
     """An edition of the group's quarterly public update report."""
@@ -30,6 +37,13 @@ class QuarterlyUpdate(models.Model):
         PUBLISHED = "published", "Published"
         # Published, and being corrected: the public still reads the last publication.
         CORRECTING = "correcting", "Published, correction in progress"
+
+    class SignOff(models.TextChoices):
+        """Four eyes: the preparer marks it ready, someone else approves that exact content."""
+
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready for sign-off"
+        APPROVED = "approved", "Approved"
 
     title = models.CharField(max_length=200, default="National Oversight Group Update Report")
     series = models.CharField(
@@ -104,6 +118,29 @@ class QuarterlyUpdate(models.Model):
         related_name="+",
     )
 
+    signoff_status = models.CharField(
+        "sign-off",
+        max_length=10,
+        choices=SignOff.choices,
+        default=SignOff.DRAFT,
+        help_text="Set by the sign-off steps, never by hand: ready, then approved by someone else.",
+    )
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="marked ready by",
+        help_text="Who marked it ready for sign-off: they may not approve it themselves.",
+    )
+    signoff_hash = models.CharField(
+        "content fingerprint",
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the content as marked ready, then as approved.",
+    )
+
     objects = QuarterlyUpdateQuerySet.as_manager()
 
     class Meta:
@@ -111,8 +148,27 @@ class QuarterlyUpdate(models.Model):
         get_latest_by = "period"
         permissions = [
             ("publish_quarterlyupdate", "Can publish an edition of the update, or its correction"),
+            (
+                "approve_quarterlyupdate",
+                "Can approve an edition for publishing (the chair's office)",
+            ),
         ]
         constraints = [
+            models.CheckConstraint(
+                # Approved with nobody marked ready: signed off before this service (data load).
+                condition=Q(signoff_status="draft", ready_by__isnull=True, signoff_hash="")
+                | Q(
+                    signoff_status="ready",
+                    ready_by__isnull=False,
+                    signoff_hash__regex=r"^[0-9a-f]{64}$",
+                )
+                | Q(signoff_status="approved", signoff_hash__regex=r"^[0-9a-f]{64}$"),
+                name="signoff_has_preparer_and_fingerprint",
+                violation_error_message=(
+                    "An edition ready for sign-off needs who marked it ready and its "
+                    "content fingerprint, an approved one its fingerprint; a draft has neither."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft", published_at__isnull=True)
                 | Q(status__in=["published", "correcting"], published_at__isnull=False),
@@ -131,6 +187,12 @@ class QuarterlyUpdate(models.Model):
     @property
     def period_label(self) -> str:
         return self.period.strftime("%B %Y")
+
+    @property
+    def next_period(self) -> datetime.date:
+        """The month of the next quarterly update: three months on (December 2014: March 2015)."""
+        months = self.period.year * 12 + self.period.month - 1 + 3
+        return datetime.date(months // 12, months % 12 + 1, 1)
 
     @property
     def is_published(self) -> bool:
@@ -314,6 +376,56 @@ class SectionComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class EditionSignOffStep(models.Model):
+    """One step of an edition's sign-off, as it happened: who, when, what, and why."""
+
+    class Action(models.TextChoices):
+        READY = "ready", "Marked ready for sign-off"
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back to draft"
+        CHANGED = "changed", "Back to draft: changed after sign-off"
+        PUBLISHED = "published", "Published"
+        CORRECTION = "correction", "Correction started"
+        HISTORICAL = "historical", "Approved before this service (data load)"
+
+    edition = models.ForeignKey(
+        QuarterlyUpdate, on_delete=models.PROTECT, related_name="signoff_steps"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank for a step taken by the service itself, such as a data load.",
+    )
+    at = models.DateTimeField()
+    comment = models.TextField(
+        blank=True, help_text="Why it was sent back, for example “Add the June meeting date.”"
+    )
+    snapshot_hash = models.CharField(
+        "content fingerprint",
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the edition's content at this step.",
+    )
+
+    class Meta:
+        ordering = ["edition", "at", "pk"]
+        verbose_name = "sign-off step"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="sent_back") | ~Q(comment=""),
+                name="signoff_sent_back_has_comment",
+                violation_error_message="Say why the edition is sent back.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.get_action_display()}"
 
 
 class PublicationQuerySet(models.QuerySet):

@@ -1,21 +1,26 @@
-"""Writes that matter for the quarterly update: publishing and correcting an edition, editing
-its sections, sharing a draft with the group and the group's comments on it."""
+"""Writes that matter for the quarterly update: starting, signing off, publishing and
+correcting an edition, editing its sections, sharing a draft with the group and the group's
+comments on it."""
 
 import datetime
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from oversight.permissions import can_approve, can_mark_ready, can_publish, can_start_next_edition
 from recommendations.models import Recommendation
-from reports.checks import edition_problems, personal_data_warnings
+from reports.checks import Problem, edition_problems, personal_data_warnings
 from reports.compressed import compressed_page_store
 from reports.models import (
+    EditionSignOffStep,
     ProgressUpdate,
     Publication,
     QuarterlyUpdate,
@@ -29,6 +34,18 @@ logger = logging.getLogger(__name__)
 
 
 ALREADY_PUBLISHED = "This edition is already published. Start a correction to change it."
+NOT_APPROVED = (
+    "This edition has not been approved. Mark it ready for sign-off; someone in the chair's "
+    "office then approves it."
+)
+APPROVED_BY_PREPARER = (
+    "This edition was approved by the person who marked it ready. Someone else must approve it."
+)
+CHANGED_SINCE_APPROVAL = (
+    "The edition changed after it was approved. Mark it ready for sign-off again, so the "
+    "chair's office can approve what will be published."
+)
+NO_PUBLISH_PERMISSION = "You do not have permission to publish editions."
 
 
 @dataclass
@@ -59,8 +76,39 @@ def edition_publish_check(
         return PublishCheck(problems=[ALREADY_PUBLISHED])
     content = content if content is not None else edition_snapshot(edition)
     return PublishCheck(
-        problems=edition_problems(edition, content), warnings=personal_data_warnings(content)
+        problems=[*_signoff_problems(edition, content), *edition_problems(edition, content)],
+        warnings=personal_data_warnings(content),
     )
+
+
+def _signoff_problems(edition: QuarterlyUpdate, content: Snapshot) -> list[str]:
+    """What stops publishing on the sign-off side: approval, by whom, and of what content."""
+    if edition.signoff_status != QuarterlyUpdate.SignOff.APPROVED:
+        return [Problem(NOT_APPROVED, field="signoff")]
+    approval = (
+        edition.signoff_steps.filter(
+            action__in=[EditionSignOffStep.Action.APPROVED, EditionSignOffStep.Action.HISTORICAL]
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if approval is None or approval.snapshot_hash != edition.signoff_hash:
+        return [Problem(NOT_APPROVED, field="signoff")]
+    if approval.user_id is not None and approval.user_id == edition.ready_by_id:
+        return [Problem(APPROVED_BY_PREPARER, field="signoff")]
+    if snapshot_fingerprint(content) != edition.signoff_hash:
+        return [Problem(CHANGED_SINCE_APPROVAL, field="signoff")]
+    return []
+
+
+def snapshot_fingerprint(content: Snapshot) -> str:
+    """SHA-256 of the snapshot as canonical JSON: the exact content a sign-off step is about."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def edition_fingerprint(edition: QuarterlyUpdate) -> str:
+    return snapshot_fingerprint(edition_snapshot(edition))
 
 
 def edition_body_render(content: Snapshot) -> str:
@@ -86,6 +134,9 @@ def edition_publish(
     edition = QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
     if not edition.is_editable:
         raise PublishRefused(problems=[ALREADY_PUBLISHED])
+    # None publishes as the service itself (the data load); a person needs the permission.
+    if published_by is not None and not can_publish(published_by, edition):
+        raise PublishRefused(problems=[NO_PUBLISH_PERMISSION])
     content = edition_snapshot(edition)
     check = edition_publish_check(edition=edition, content=content)
     problems = list(check.problems)
@@ -116,6 +167,14 @@ def edition_publish(
         edition.published_by = published_by
     edition.full_clean()
     edition.save(update_fields=["status", "published_at", "published_by"])
+    _step(
+        edition,
+        EditionSignOffStep.Action.PUBLISHED,
+        published_by,
+        at=published_at,
+        comment=change_note,
+        snapshot_hash=edition.signoff_hash,
+    )
     # Compressed once, now, at the best settings: every reader is then sent the stored bytes.
     compressed_page_store(publication)
     # Alerts go out from a job, once this has committed (reports/alerts.py).
@@ -138,7 +197,10 @@ def edition_correction_start(
     if edition.is_editable:  # a draft, or already being corrected
         raise PublishRefused(problems=["Only a published edition can be corrected."])
     edition.status = QuarterlyUpdate.Status.CORRECTING
-    edition.save(update_fields=["status"])
+    # The correction is signed off afresh before its revision is published.
+    _signoff_reset(edition)
+    edition.save(update_fields=["status", "signoff_status", "ready_by", "signoff_hash"])
+    _step(edition, EditionSignOffStep.Action.CORRECTION, started_by)
     logger.info("event=edition_correction_started edition=%s user=%s", edition.slug, started_by.pk)
     return edition
 
@@ -286,6 +348,8 @@ def edition_section_save(
         bullet.parent_id, bullet.recommendation = edit.parent_id, lead
         bullet.full_clean()
         bullet.save()
+    # An edit after sign-off sends the edition back to draft (four eyes approve exact content).
+    edition_content_changed(edition=edition, changed_by=saved_by)
     logger.info(
         "event=edition_section_saved edition=%s section=%s user=%s",
         edition.slug,
@@ -348,3 +412,250 @@ def section_comment_add(
         author.pk,
     )
     return comment
+
+
+# ---- Four eyes: ready for sign-off, approved by someone else, or sent back ----
+
+
+class SignOffRefused(Exception):
+    """A sign-off step that may not be taken, with why, in words for the person trying."""
+
+
+SIGNOFF_FIELDS = ["signoff_status", "ready_by", "signoff_hash"]
+
+
+def _signoff_reset(edition: QuarterlyUpdate) -> None:
+    edition.signoff_status = QuarterlyUpdate.SignOff.DRAFT
+    edition.ready_by = None
+    edition.signoff_hash = ""
+
+
+def _step(
+    edition: QuarterlyUpdate,
+    action: str,
+    user: AbstractBaseUser | None,
+    *,
+    at: datetime.datetime | None = None,
+    comment: str = "",
+    snapshot_hash: str = "",
+) -> EditionSignOffStep:
+    step = EditionSignOffStep(
+        edition=edition,
+        action=action,
+        user=user,
+        at=at or timezone.now(),
+        comment=comment,
+        snapshot_hash=snapshot_hash,
+    )
+    step.full_clean()
+    step.save()
+    return step
+
+
+def _locked(edition: QuarterlyUpdate) -> QuarterlyUpdate:
+    return QuarterlyUpdate.objects.select_for_update().get(pk=edition.pk)
+
+
+@transaction.atomic
+def edition_mark_ready(*, edition: QuarterlyUpdate, marked_by: AbstractBaseUser) -> QuarterlyUpdate:
+    """The preparer says the draft (or correction) is ready: its content now is what is signed off."""
+    edition = _locked(edition)
+    if not edition.is_editable:
+        raise SignOffRefused(ALREADY_PUBLISHED)
+    if edition.signoff_status != QuarterlyUpdate.SignOff.DRAFT:
+        raise SignOffRefused(
+            f"This edition is already {edition.get_signoff_status_display().lower()}."
+        )
+    if not can_mark_ready(marked_by, edition):
+        raise SignOffRefused("You do not have permission to mark editions ready for sign-off.")
+    fingerprint = edition_fingerprint(edition)
+    edition.signoff_status = QuarterlyUpdate.SignOff.READY
+    edition.ready_by = marked_by
+    edition.signoff_hash = fingerprint
+    edition.full_clean()
+    edition.save(update_fields=SIGNOFF_FIELDS)
+    _step(edition, EditionSignOffStep.Action.READY, marked_by, snapshot_hash=fingerprint)
+    logger.info("event=edition_ready edition=%s user=%s", edition.slug, marked_by.pk)
+    return edition
+
+
+def edition_approve(*, edition: QuarterlyUpdate, approved_by: AbstractBaseUser) -> QuarterlyUpdate:
+    """Someone other than the preparer approves the content exactly as it was marked ready.
+
+    If the content changed since, the edition goes back to draft instead (that is kept), and
+    this refuses, saying so.
+    """
+    with transaction.atomic():
+        edition = _locked(edition)
+        _check_signoff_decision(edition, approved_by)
+        fingerprint = edition_fingerprint(edition)
+        changed = fingerprint != edition.signoff_hash
+        if changed:
+            _back_to_draft(edition, approved_by, fingerprint)
+        else:
+            edition.signoff_status = QuarterlyUpdate.SignOff.APPROVED
+            edition.full_clean()
+            edition.save(update_fields=SIGNOFF_FIELDS)
+            _step(
+                edition, EditionSignOffStep.Action.APPROVED, approved_by, snapshot_hash=fingerprint
+            )
+    if changed:
+        raise SignOffRefused(
+            "The edition changed after it was marked ready, so it is back to draft. Nothing "
+            "was approved."
+        )
+    logger.info("event=edition_approved edition=%s user=%s", edition.slug, approved_by.pk)
+    return edition
+
+
+@transaction.atomic
+def edition_send_back(
+    *, edition: QuarterlyUpdate, sent_back_by: AbstractBaseUser, comment: str
+) -> QuarterlyUpdate:
+    """The approver returns the edition to draft, saying what to change."""
+    edition = _locked(edition)
+    comment = comment.strip()
+    if not comment:
+        raise SignOffRefused("Enter a comment saying what needs to change.")
+    _check_signoff_decision(edition, sent_back_by)
+    fingerprint = edition_fingerprint(edition)
+    _signoff_reset(edition)
+    edition.full_clean()
+    edition.save(update_fields=SIGNOFF_FIELDS)
+    _step(
+        edition,
+        EditionSignOffStep.Action.SENT_BACK,
+        sent_back_by,
+        comment=comment,
+        snapshot_hash=fingerprint,
+    )
+    logger.info("event=edition_sent_back edition=%s user=%s", edition.slug, sent_back_by.pk)
+    return edition
+
+
+def _check_signoff_decision(edition: QuarterlyUpdate, user: AbstractBaseUser) -> None:
+    if edition.ready_by_id == user.pk:
+        raise SignOffRefused(
+            "You marked this edition ready for sign-off, so someone else must approve it or "
+            "send it back."
+        )
+    if edition.signoff_status != QuarterlyUpdate.SignOff.READY or not edition.is_editable:
+        raise SignOffRefused("This edition is not waiting for sign-off.")
+    if not can_approve(user, edition):
+        raise SignOffRefused("You do not have permission to approve editions.")
+
+
+def _back_to_draft(
+    edition: QuarterlyUpdate, user: AbstractBaseUser | None, fingerprint: str
+) -> None:
+    _signoff_reset(edition)
+    edition.save(update_fields=SIGNOFF_FIELDS)
+    _step(edition, EditionSignOffStep.Action.CHANGED, user, snapshot_hash=fingerprint)
+    logger.info("event=edition_changed_after_signoff edition=%s", edition.slug)
+
+
+@transaction.atomic
+def edition_content_changed(
+    *, edition: QuarterlyUpdate, changed_by: AbstractBaseUser | None
+) -> bool:
+    """After an edit: if the content is no longer what was marked ready or approved, the
+    edition goes back to draft (True). Called by every admin save of an edition or a bullet."""
+    edition = _locked(edition)
+    if edition.signoff_status == QuarterlyUpdate.SignOff.DRAFT or not edition.is_editable:
+        return False
+    fingerprint = edition_fingerprint(edition)
+    if fingerprint == edition.signoff_hash:
+        return False
+    _back_to_draft(edition, changed_by, fingerprint)
+    return True
+
+
+@transaction.atomic
+def edition_approval_record_historical(
+    *, edition: QuarterlyUpdate, approved_at: datetime.datetime, note: str
+) -> QuarterlyUpdate:
+    """For an edition signed off before this service (the data load): record that it was,
+    with no person named, so it can be published through the same checks."""
+    edition = _locked(edition)
+    fingerprint = edition_fingerprint(edition)
+    edition.signoff_status = QuarterlyUpdate.SignOff.APPROVED
+    edition.ready_by = None
+    edition.signoff_hash = fingerprint
+    edition.full_clean()
+    edition.save(update_fields=SIGNOFF_FIELDS)
+    _step(
+        edition,
+        EditionSignOffStep.Action.HISTORICAL,
+        None,
+        at=approved_at,
+        comment=note,
+        snapshot_hash=fingerprint,
+    )
+    return edition
+
+
+# ---- The next quarter ----
+
+
+@transaction.atomic
+def edition_start_next(
+    *, edition: QuarterlyUpdate, started_by: AbstractBaseUser, carry_over_bullets: bool
+) -> QuarterlyUpdate:
+    """The draft of the quarter after `edition`: its title, series, publisher, foreword heading
+    and signatory carried over, the foreword blank, and, if asked, a copy of each bullet.
+
+    If that quarter's edition exists already, it is returned unchanged: never two drafts.
+    """
+    if not can_start_next_edition(started_by):
+        raise SignOffRefused("You do not have permission to start editions.")
+    # Two starts from one edition wait for each other here; the unique slug catches the rest.
+    source = _locked(edition)
+    period = source.next_period
+    if existing := QuarterlyUpdate.objects.following(source).first():
+        return existing
+    draft = QuarterlyUpdate(
+        title=source.title,
+        series=source.series,
+        period=period,
+        slug=period.strftime("%Y-%m"),
+        publisher=source.publisher,
+        foreword_heading=source.foreword_heading,
+        foreword="",
+        signature_description=source.signature_description,
+        signatory_name=source.signatory_name,
+        signatory_role=source.signatory_role,
+    )
+    try:
+        with transaction.atomic():
+            draft.full_clean()
+            draft.save()
+    except IntegrityError:
+        return QuarterlyUpdate.objects.following(source).get()
+    if carry_over_bullets:
+        _bullets_copy(source, draft)
+    logger.info(
+        "event=edition_started edition=%s from=%s user=%s bullets=%s",
+        draft.slug,
+        source.slug,
+        started_by.pk,
+        carry_over_bullets,
+    )
+    return draft
+
+
+def _bullets_copy(source: QuarterlyUpdate, draft: QuarterlyUpdate) -> None:
+    """Row by row, so each copy has its history; sub-points follow their bullet."""
+    copies: dict[int, ProgressUpdate] = {}
+    parents_first = F("parent_id").asc(nulls_first=True)
+    for bullet in source.bullets.order_by(parents_first, "position", "pk"):
+        copy = ProgressUpdate(
+            edition=draft,
+            recommendation_id=bullet.recommendation_id,
+            parent=copies[bullet.parent_id] if bullet.parent_id else None,
+            position=bullet.position,
+            source=bullet.source,
+            text=bullet.text,
+        )
+        copy.full_clean()
+        copy.save()
+        copies[bullet.pk] = copy

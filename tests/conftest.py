@@ -1,13 +1,30 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 
-from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from oversight.permissions import CHAIRS_OFFICE, GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from tests.oversight.factories import StaffUserFactory, UserFactory
 
 
 @pytest.fixture
 def role_groups(db):
-    return dict(zip((SECRETARIAT, GROUP_MEMBER), role_groups_sync(), strict=True))
+    groups = dict(zip((SECRETARIAT, GROUP_MEMBER), role_groups_sync(), strict=True))
+    return {**groups, CHAIRS_OFFICE: Group.objects.get(name=CHAIRS_OFFICE)}
+
+
+@pytest.fixture
+def chairs_office_user(role_groups):
+    """Approves editions the secretariat marked ready: the second pair of eyes."""
+    user = StaffUserFactory(username="chairs-office")
+    user.groups.add(role_groups[CHAIRS_OFFICE])
+    return user
+
+
+@pytest.fixture
+def chairs_office_client(chairs_office_user) -> Client:
+    client = Client()
+    client.force_login(chairs_office_user)
+    return client
 
 
 @pytest.fixture

@@ -54,10 +54,11 @@ from oversight.models import (
     RateLimitBucket,
     TaskWorker,
 )
-from oversight.permissions import GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from oversight.permissions import CHAIRS_OFFICE, GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from recommendations.models import Area, Recommendation
 from reports.alerts import unsubscribe_token
 from reports.models import AlertSubscription, ProgressUpdate, QuarterlyUpdate
+from reports.services import edition_approve, edition_mark_ready
 from tests.documents import MINIMAL_PDF
 from tests.forces.factories import (
     ActionPlanFactory,
@@ -403,7 +404,8 @@ ROWS = [
     row(POST, "/admin/reports/quarterlyupdate/{published}/change/",             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/reports/quarterlyupdate/{draft}/",                        LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
     row(GET,  "/admin/reports/quarterlyupdate/{draft}/publish/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
-    row(POST, "/admin/reports/quarterlyupdate/{draft}/publish/",                LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # Not approved (four eyes): the page again, saying so; nothing is published.
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/publish/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     # Already published: back to the change page, with "start a correction".
     row(GET,  "/admin/reports/quarterlyupdate/{published}/publish/",            LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
     row(GET,  "/admin/reports/quarterlyupdate/{published}/correction/",         LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
@@ -763,6 +765,31 @@ ROWS = [
     row(GET, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, 405, 405),
     row(POST, "/admin/oversight/member/{member}/revoke/", LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/oversight/member/{member}/change/"), to("/admin/oversight/member/{member}/change/")),
     # ---- end of issue 9, access ----
+
+    # ---- Issue 10, the quarter: start the next update, four-eyes sign-off. {ready} was marked
+    # ready by the superuser (its preparer); {approved} was marked ready by the secretariat and
+    # approved by the chair's office, who are checked in `test_the_chairs_office` below ----
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/start-next/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # An empty answer: the question again, with its error.
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/start-next/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # December 2014's next quarter exists: its page, never a second draft.
+    row(GET,  "/admin/reports/quarterlyupdate/{published}/start-next/",         LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/reports/quarterlyupdate/{march}/change/"), to("/admin/reports/quarterlyupdate/{march}/change/")),
+    row(POST, "/admin/reports/quarterlyupdate/{published}/start-next/",         LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/reports/quarterlyupdate/{march}/change/"), to("/admin/reports/quarterlyupdate/{march}/change/"), data={"carry_over_bullets": "yes"}),
+    row(POST, "/admin/reports/quarterlyupdate/",                                LOGIN, LOGIN, LOGIN, LOGIN, to("/admin/reports/quarterlyupdate/{draft}/start-next/"), to("/admin/reports/quarterlyupdate/{draft}/start-next/"), data={"action": "start_next_update", "_selected_action": "{draft}"}),
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/ready/",                  LOGIN, LOGIN, LOGIN, LOGIN, 405,    405),
+    row(POST, "/admin/reports/quarterlyupdate/{draft}/ready/",                  LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # Already approved: back to its page with an error; nothing changes.
+    row(POST, "/admin/reports/quarterlyupdate/{approved}/ready/",               LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # The secretariat has no approve permission; the superuser has it, but prepared {ready}.
+    row(GET,  "/admin/reports/quarterlyupdate/{ready}/sign-off/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/quarterlyupdate/{ready}/sign-off/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data={"decision": "approve"}),
+    # Not waiting for sign-off: back to its page (the superuser); no permission (the secretariat).
+    row(GET,  "/admin/reports/quarterlyupdate/{draft}/sign-off/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    CHANGE),
+    row(POST, "/admin/reports/quarterlyupdate/{approved}/sign-off/",            LOGIN, LOGIN, LOGIN, LOGIN, 403,    CHANGE, data={"decision": "approve"}),
+    # Approved by someone else: published; marked ready only: refused, the page says why.
+    row(POST, "/admin/reports/quarterlyupdate/{approved}/publish/",             LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    row(POST, "/admin/reports/quarterlyupdate/{ready}/publish/",                LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    # ---- end of issue 10, the quarter ----
 ]
 # fmt: on
 
@@ -845,10 +872,28 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         alert_subscription = AlertSubscription.objects.create(
             email="subscriber@example.org", requested_at=timezone.now(), confirmed_at=timezone.now()
         )
+        # Issue 10, four eyes: one edition the superuser marked ready, one the secretariat
+        # marked ready and the chair's office approved.
+        chairs_office = StaffUserFactory(username="chairs-office")
+        chairs_office.groups.add(Group.objects.get(name=CHAIRS_OFFICE))
+        ready = edition_mark_ready(
+            edition=ReadyToPublishQuarterlyUpdateFactory(period=datetime.date(2016, 3, 1)),
+            marked_by=superuser,
+        )
+        approved = edition_approve(
+            edition=edition_mark_ready(
+                edition=ReadyToPublishQuarterlyUpdateFactory(period=datetime.date(2016, 6, 1)),
+                marked_by=secretariat,
+            ),
+            approved_by=chairs_office,
+        )
         ids = {
             # Issue 11: a confirmed e-mail alert subscription, and its unsubscribe link's secret.
             "alert_subscription": alert_subscription.pk,
             "alert_token": unsubscribe_token(alert_subscription),
+            "ready": ready.pk,
+            "approved": approved.pk,
+            "march": QuarterlyUpdate.objects.get(slug="2015-03").pk,
             # Records of our own that nothing else refers to, so a delete goes through.
             "organisation": OrganisationFactory(name="Spare organisation").pk,
             "member": MemberFactory(organisation=Organisation.objects.first()).pk,
@@ -925,6 +970,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "left group": _session(left_member),
             "secretariat": _session(secretariat),
             "superuser": _session(superuser),
+            "chair's office": _session(chairs_office),
         }
         # Switched off after signing in: the session is still there, the access must not be.
         former_member.is_active = False
@@ -979,7 +1025,11 @@ def _request(world: World, role: str, row: Row, url: str) -> Outcome:
     if world.sessions[role]:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     with transaction.atomic():
-        response = client.get(url) if row.method == GET else client.post(url, row.data or {})
+        data = {
+            name: value.format_map(world.ids) if isinstance(value, str) else value
+            for name, value in (row.data or {}).items()
+        }
+        response = client.get(url) if row.method == GET else client.post(url, data)
         transaction.set_rollback(True)
         if response.streaming:
             # Read a download to its end: the test client then closes the file. (Closing the
@@ -1006,6 +1056,37 @@ def test_access(world: World, row: Row) -> None:
         if got != expected:
             mismatches.append(f"  {role:<12} expected {expected!r}, got {got!r}")
     assert not mismatches, f"{row.method} {url}:\n" + "\n".join(mismatches)
+
+
+# The chair's office (issue 10): staff who approve editions, and do nothing else with them.
+CHAIRS_OFFICE_ROWS = [
+    (GET, "/admin/reports/quarterlyupdate/{ready}/sign-off/", None, 200),
+    (POST, "/admin/reports/quarterlyupdate/{ready}/sign-off/", {"decision": "approve"}, CHANGE),
+    (POST, "/admin/reports/quarterlyupdate/{ready}/sign-off/", {"decision": "send_back"}, 200),
+    (GET, "/admin/reports/quarterlyupdate/{approved}/change/", None, 200),
+    (POST, "/admin/reports/quarterlyupdate/{approved}/change/", None, 403),
+    (GET, "/admin/reports/quarterlyupdate/{approved}/publish/", None, 403),
+    (POST, "/admin/reports/quarterlyupdate/{approved}/publish/", None, 403),
+    (POST, "/admin/reports/quarterlyupdate/{draft}/ready/", None, 403),
+    (GET, "/admin/reports/quarterlyupdate/{draft}/start-next/", None, 403),
+    (POST, "/admin/reports/quarterlyupdate/{draft}/start-next/", {"carry_over_bullets": "no"}, 403),
+    (POST, "/admin/reports/quarterlyupdate/{published}/correction/", None, 403),
+    (GET, "/admin/reports/quarterlyupdate/", None, 200),
+    (GET, "/admin/oversight/member/", None, 403),
+    (GET, "/updates/2015-06/preview/", None, 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"),
+    CHAIRS_OFFICE_ROWS,
+    ids=[f"{method} {url} {data or ''}" for method, url, data, _ in CHAIRS_OFFICE_ROWS],
+)
+def test_the_chairs_office(world: World, method, url, data, expected) -> None:
+    url = url.format_map(world.ids)
+    got = _request(world, "chair's office", Row(method, url, (), data), url)
+
+    assert got == _expected(world, url, expected)
 
 
 class _AnyId(dict):

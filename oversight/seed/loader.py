@@ -20,7 +20,7 @@ from oversight.models import LoadedRecord, Meeting, Member, Organisation
 from oversight.seed import hmic_2014
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate, SectionStatus
-from reports.services import edition_publish
+from reports.services import edition_approval_record_historical, edition_publish
 
 # The order rows are loaded in: each model's foreign keys point at models loaded before it.
 LOAD_ORDER: tuple[type[models.Model], ...] = (
@@ -473,6 +473,13 @@ def _publish_edition(loader: _Loader) -> None:
     edition = loader.rows.get(f"edition:{hmic_2014.EDITION_SLUG}")
     if edition is None or edition.is_published or edition.publications.exists():
         return
+    # Signed off in 2014, outside this service: recorded as such, then published through the
+    # same checks as any edition (approval of exactly this content included).
+    edition_approval_record_historical(
+        edition=edition,
+        approved_at=hmic_2014.EDITION_PUBLISHED_AT,
+        note="Published on GOV.UK in 2014, before this service: approved outside it.",
+    )
     edition_publish(edition=edition, published_by=None, published_at=hmic_2014.EDITION_PUBLISHED_AT)
     loader.report.published.append(str(edition))
 

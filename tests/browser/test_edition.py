@@ -7,8 +7,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from reports.models import ProgressUpdate, QuarterlyUpdate
-from reports.services import edition_publish
 from tests.browser.axe import assert_accessible
+from tests.reports.publishing import publish_for_test
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_the_changes_page_of_a_later_edition_is_accessible(page: Page, hmic_2014
             position=bullet.position,
             text=bullet.text.replace("autumn", "spring"),
         )
-    edition_publish(edition=march, published_by=None)
+    publish_for_test(march, by=None)
 
     page.goto("/updates/2015-03/")
     page.get_by_role("link", name="See what changed since the previous update").click()

@@ -29,9 +29,10 @@ from django.utils.html import escape
 from oversight.models import Member, Organisation
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate
-from reports.services import edition_correction_start, edition_publish
+from reports.services import edition_correction_start
 from tests.oversight.factories import OrganisationFactory
 from tests.reports.factories import QuarterlyUpdateFactory
+from tests.reports.publishing import publish_for_test
 
 LONG = "x" * 10_000
 # Values for query parameters and form fields.
@@ -369,13 +370,13 @@ def test_published_pages_show_typed_markup_as_text(
     edition_full_of_payloads, secretariat_user, anonymous_client, secretariat_client
 ):
     edition = edition_full_of_payloads
-    edition_publish(edition=edition, published_by=secretariat_user, warnings_accepted=True)
+    publish_for_test(edition, by=secretariat_user, warnings_accepted=True)
     # A correction whose change note, too, was typed by staff.
     edition_correction_start(edition=edition, started_by=secretariat_user)
     ProgressUpdate.objects.filter(text=payloads("bullet")).update(text=payloads("corrected"))
-    edition_publish(
-        edition=edition,
-        published_by=secretariat_user,
+    publish_for_test(
+        edition,
+        by=secretariat_user,
         change_note=payloads("change-note"),
         warnings_accepted=True,
     )
@@ -393,7 +394,7 @@ def test_published_pages_show_typed_markup_as_text(
         recommendation=Recommendation.objects.get(number=1),
         text=payloads("later-bullet"),
     )
-    edition_publish(edition=later, published_by=secretariat_user, warnings_accepted=True)
+    publish_for_test(later, by=secretariat_user, warnings_accepted=True)
 
     pages = {
         reverse("reports:edition-detail", kwargs={"slug": "2015-03"}): [

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from oversight.models import Member
-from oversight.permissions import can_use_members_area, is_secretariat
+from oversight.permissions import can_approve, can_publish, can_use_members_area, is_secretariat
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,10 @@ def test_demo_logins_work_and_have_their_roles(settings):
     assert member is not None and can_use_members_area(member)
     assert not is_secretariat(member)
     assert not member.is_staff
+    # A newcomer can try four eyes: the chair approves, the secretariat publishes.
+    chair = authenticate(LOGIN_REQUEST, username="chair", password=passwords["chair"])
+    assert chair is not None and can_approve(chair) and not can_publish(chair)
+    assert can_publish(secretariat) and not can_approve(secretariat)
 
 
 def test_running_again_resets_the_passwords_without_duplicating_users(settings):
@@ -51,7 +55,7 @@ def test_running_again_resets_the_passwords_without_duplicating_users(settings):
 
     second = demo_passwords()
 
-    assert get_user_model().objects.count() == 2
+    assert get_user_model().objects.count() == 3
     assert (
         authenticate(LOGIN_REQUEST, username="secretariat", password=first["secretariat"]) is None
     )

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from oversight.permissions import (
+    CHAIRS_OFFICE,
     GROUP_MEMBER,
     SECRETARIAT,
     can_use_members_area,
@@ -73,6 +74,26 @@ def test_a_fresh_install_has_both_roles_with_their_permissions(db):
     assert "oversight.change_loadedrecord" not in roles[SECRETARIAT]
     assert {"forces.view_actionplan", "forces.add_planreview"} <= roles[GROUP_MEMBER]
     assert "reports.publish_quarterlyupdate" not in roles[GROUP_MEMBER]
+    # Four eyes: the chair's office approves and the secretariat, who writes editions, does not.
+    assert "reports.approve_quarterlyupdate" in roles[CHAIRS_OFFICE]
+    assert "reports.approve_quarterlyupdate" not in roles[SECRETARIAT]
+    assert "reports.approve_quarterlyupdate" not in roles[GROUP_MEMBER]
+
+
+def test_the_chairs_office_approves_and_reads_editions_but_writes_and_publishes_nothing(
+    chairs_office_user,
+):
+    assert chairs_office_user.has_perm("reports.approve_quarterlyupdate")
+    assert chairs_office_user.has_perm("reports.view_quarterlyupdate")
+    for permission in (
+        "reports.publish_quarterlyupdate",
+        "reports.change_quarterlyupdate",
+        "reports.add_quarterlyupdate",
+        "reports.change_progressupdate",
+        "oversight.change_member",
+    ):
+        assert not chairs_office_user.has_perm(permission), permission
+    assert not is_secretariat(chairs_office_user)
 
 
 def test_migrations_leave_the_roles_exactly_as_role_groups_sync_makes_them(db):

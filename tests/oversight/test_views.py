@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from recommendations.models import Recommendation
 from reports.models import QuarterlyUpdate
-from reports.services import edition_correction_start, edition_publish
+from reports.services import edition_correction_start
 from tests.reports.factories import ProgressUpdateFactory, QuarterlyUpdateFactory
+from tests.reports.publishing import publish_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +82,9 @@ def test_home_page_shows_when_the_latest_update_was_corrected(
 ):
     edition = QuarterlyUpdate.objects.get(slug="2014-12")
     edition_correction_start(edition=edition, started_by=secretariat_user)
-    edition_publish(
-        edition=edition,
-        published_by=secretariat_user,
+    publish_for_test(
+        edition,
+        by=secretariat_user,
         change_note="Corrected a date.",
         published_at=datetime.datetime(2015, 1, 5, 12, tzinfo=datetime.UTC),
     )
@@ -101,7 +102,7 @@ def test_home_page_takes_two_queries_however_many_updates(
         edition = QuarterlyUpdateFactory()
         for position, lead in enumerate(Recommendation.objects.leading_sections()):
             ProgressUpdateFactory(edition=edition, recommendation=lead, position=position)
-        edition_publish(edition=edition, published_by=None)
+        publish_for_test(edition, by=None)
 
     # 1. the number of recommendations, for the introduction
     # 2. the latest publication of the newest published edition, with its edition

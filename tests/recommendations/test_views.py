@@ -8,10 +8,11 @@ from django.core.management import call_command
 
 from recommendations.models import Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate
-from reports.services import edition_correction_start, edition_publish
+from reports.services import edition_correction_start
 from tests.oversight.factories import OrganisationFactory
 from tests.recommendations.factories import RecommendationFactory
 from tests.reports.factories import ProgressUpdateFactory, QuarterlyUpdateFactory
+from tests.reports.publishing import publish_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def later_edition_publish(bullet_text: str = "Progress in {slug}.") -> Quarterly
             position=position,
             text=bullet_text.format(slug=edition.slug, number=lead.number),
         )
-    edition_publish(edition=edition, published_by=None)
+    publish_for_test(edition, by=None)
     return edition
 
 
@@ -152,7 +153,7 @@ def test_a_correction_in_progress_does_not_show_until_published(
     ProgressUpdate.objects.filter(text=PUBLISHED_BULLET_4).update(text="Corrected bullet.")
 
     before = anonymous_client.get("/recommendations/4/").content.decode()
-    edition_publish(edition=edition, published_by=secretariat_user, change_note="Fixed a bullet.")
+    publish_for_test(edition, by=secretariat_user, change_note="Fixed a bullet.")
     after = anonymous_client.get("/recommendations/4/").content.decode()
 
     assert PUBLISHED_BULLET_4 in before

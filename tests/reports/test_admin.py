@@ -9,7 +9,6 @@ from django.urls import reverse
 import reports.services
 from recommendations.models import Recommendation
 from reports.models import Publication, PublicationPdf, QuarterlyUpdate
-from reports.services import edition_publish
 from tests.oversight.factories import StaffUserFactory, UserFactory
 from tests.reports.factories import (
     ProgressUpdateFactory,
@@ -18,6 +17,7 @@ from tests.reports.factories import (
     QuarterlyUpdateFactory,
     ReadyToPublishQuarterlyUpdateFactory,
 )
+from tests.reports.publishing import approve_for_test, publish_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,14 @@ def draft() -> QuarterlyUpdate:
 
 
 @pytest.fixture
+def approved(draft) -> QuarterlyUpdate:
+    """Marked ready and approved by two other people: the secretariat may publish it."""
+    return approve_for_test(draft)
+
+
+@pytest.fixture
 def published(draft, secretariat_user) -> QuarterlyUpdate:
-    edition_publish(edition=draft, published_by=secretariat_user)
+    publish_for_test(draft, by=secretariat_user)
     draft.refresh_from_db()
     return draft
 
@@ -125,14 +131,14 @@ def test_who_may_see_the_publish_page(request, draft, persona, expected) -> None
         ("secretariat_client", 302),
     ],
 )
-def test_who_may_publish(request, draft, persona, expected) -> None:
+def test_who_may_publish(request, approved, persona, expected) -> None:
     client = request.getfixturevalue(persona)
 
-    response = client.post(url("publish", draft))
+    response = client.post(url("publish", approved))
 
-    _assert_access(response, expected, url("publish", draft))
-    draft.refresh_from_db()
-    assert draft.is_published == (expected == 302)
+    _assert_access(response, expected, url("publish", approved))
+    approved.refresh_from_db()
+    assert approved.is_published == (expected == 302)
 
 
 @pytest.mark.parametrize(
@@ -182,20 +188,21 @@ def test_the_publish_page_lists_what_is_missing_with_links_to_fix_it(
 
     change_url = url("change", draft)
     assert [(str(message), href) for message, href in response.context["errors"]] == [
+        (reports.services.NOT_APPROVED, f"{change_url}#sign-off"),
         ("Write the foreword: the words that open the update.", f"{change_url}#id_foreword"),
         (
             "Enter who signs the foreword, for example “The Rt Hon Theresa May MP”.",
             f"{change_url}#id_signatory_name",
         ),
         (
-            response.context["errors"][2][0],
+            response.context["errors"][3][0],
             reverse(
                 "admin:reports_quarterlyupdate_section",
                 args=[draft.pk, Recommendation.objects.get().number],
             ),
         ),
     ]
-    assert response.context["errors"][2][0].startswith("Add progress for Recommendation")
+    assert response.context["errors"][3][0].startswith("Add progress for Recommendation")
     page = response.content.decode()
     assert "There is a problem" in page
     assert f'<a href="{change_url}#id_foreword">Write the foreword' in page
@@ -207,6 +214,7 @@ def test_the_publish_page_shows_personal_data_in_context_escaped(secretariat_cli
         recommendation=draft.bullets.get().recommendation,
         text="<script>alert(1)</script> Contact jane@example.org for help.",
     )
+    approve_for_test(draft)
 
     response = secretariat_client.get(url("publish", draft))
 
@@ -221,6 +229,7 @@ def test_personal_data_must_be_confirmed_before_publishing(secretariat_client, d
     ProgressUpdateFactory(
         edition=draft, recommendation=draft.bullets.get().recommendation, text="DC Jones attended."
     )
+    approve_for_test(draft)
 
     response = secretariat_client.post(url("publish", draft))
 
@@ -236,7 +245,8 @@ def test_personal_data_must_be_confirmed_before_publishing(secretariat_client, d
     assert draft.publications.count() == 1
 
 
-def test_publishing_through_the_admin(secretariat_client, secretariat_user, draft) -> None:
+def test_publishing_through_the_admin(secretariat_client, secretariat_user, approved) -> None:
+    draft = approved
     response = secretariat_client.get(url("publish", draft))
     assert response.status_code == 200
     assert "change_note" not in response.context["form"].fields  # a first publication
@@ -253,8 +263,9 @@ def test_publishing_through_the_admin(secretariat_client, secretariat_user, draf
     )
 
 
-def test_publishing_checks_the_edition_once(secretariat_client, draft, monkeypatch) -> None:
+def test_publishing_checks_the_edition_once(secretariat_client, approved, monkeypatch) -> None:
     """The publish page leaves the checks to the service: the edition is read once, under lock."""
+    draft = approved
     snapshots = []
     real_snapshot = reports.services.edition_snapshot
     monkeypatch.setattr(
@@ -292,6 +303,7 @@ def test_a_correction_needs_a_change_note_and_keeps_what_was_typed(
     secretariat_client, published
 ) -> None:
     secretariat_client.post(url("correction", published))
+    approve_for_test(published)
 
     response = secretariat_client.post(url("publish", published), {"change_note": ""})
 
@@ -306,7 +318,11 @@ def test_a_correction_needs_a_change_note_and_keeps_what_was_typed(
     )
 
     assert response.status_code == 200
-    assert response.context["errors"][0][0].startswith("Add progress for Recommendation")
+    # Changed after its approval, so back to draft; and the correction lacks a bullet.
+    assert response.context["errors"][0][0] == reports.services.CHANGED_SINCE_APPROVAL
+    assert response.context["errors"][1][0].startswith("Add progress for Recommendation")
+    published.refresh_from_db()
+    assert published.signoff_status == QuarterlyUpdate.SignOff.DRAFT
     assert "Corrected the &lt;b&gt;date&lt;/b&gt; of the meeting.</textarea>" in (
         response.content.decode()
     )
@@ -315,6 +331,7 @@ def test_a_correction_needs_a_change_note_and_keeps_what_was_typed(
 
 def test_publishing_a_correction_through_the_admin(secretariat_client, published) -> None:
     secretariat_client.post(url("correction", published))
+    approve_for_test(published)
 
     response = secretariat_client.post(
         url("publish", published), {"change_note": "Corrected the date of the meeting."}
@@ -451,13 +468,20 @@ def test_a_draft_cannot_have_a_correction(secretariat_client, draft) -> None:
 # --- The tools on the change page -------------------------------------------------------------
 
 
-def test_a_drafts_page_offers_preview_and_publish(secretariat_client, draft) -> None:
+def test_a_drafts_page_offers_preview_and_sign_off_then_publish(secretariat_client, draft) -> None:
     page = secretariat_client.get(url("change", draft)).content.decode()
 
     assert f'href="{reverse("reports:edition-preview", args=[draft.slug])}"' in page
-    assert f'<a href="{url("publish", draft)}">Publish</a>' in page
+    assert f'<form method="post" action="{url("ready", draft)}"' in page
+    assert url("publish", draft) not in page  # not approved yet
     assert url("correction", draft) not in page
     assert "View on site" not in page  # a draft has no public page yet
+
+    approve_for_test(draft)
+    page = secretariat_client.get(url("change", draft)).content.decode()
+
+    assert f'<a href="{url("publish", draft)}">Publish</a>' in page
+    assert url("ready", draft) not in page
 
 
 def test_a_published_editions_page_offers_a_correction(secretariat_client, published) -> None:

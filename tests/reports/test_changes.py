@@ -11,13 +11,13 @@ from django.utils import timezone
 from recommendations.models import Recommendation
 from reports.changes import DiffToken, editions_compare, wording_similarity, words_diff
 from reports.models import ProgressUpdate, QuarterlyUpdate
-from reports.services import edition_publish
 from tests.recommendations.factories import RecommendationFactory
 from tests.reports.factories import (
     ProgressUpdateFactory,
     QuarterlyUpdateFactory,
     SectionStatusFactory,
 )
+from tests.reports.publishing import publish_for_test
 
 STATUS_LABELS = dict(Recommendation.Status.choices)
 
@@ -368,9 +368,9 @@ def two_editions(db) -> tuple[QuarterlyUpdate, QuarterlyUpdate]:
     ProgressUpdateFactory(edition=december, recommendation=first, text=PLANS)
     ProgressUpdateFactory(edition=december, recommendation=second, text=TRAINING)
     SectionStatusFactory(edition=december, recommendation=first, status="in_progress")
-    edition_publish(
-        edition=december,
-        published_by=None,
+    publish_for_test(
+        december,
+        by=None,
         published_at=timezone.make_aware(datetime.datetime(2014, 12, 17, 9)),
     )
 
@@ -387,9 +387,9 @@ def two_editions(db) -> tuple[QuarterlyUpdate, QuarterlyUpdate]:
         source=ProgressUpdate.Source.NO_UPDATE,
         text="",
     )
-    edition_publish(
-        edition=march,
-        published_by=None,
+    publish_for_test(
+        march,
+        by=None,
         published_at=timezone.make_aware(datetime.datetime(2015, 3, 20, 9)),
     )
     return december, march
@@ -457,7 +457,7 @@ def test_identical_editions_say_nothing_changed(anonymous_client, two_editions) 
             source=bullet_.source,
             text=bullet_.text,
         )
-    edition_publish(edition=june, published_by=None)
+    publish_for_test(june, by=None)
 
     html = anonymous_client.get("/updates/2015-06/changes/").content.decode()
 

@@ -11,11 +11,11 @@ from forces.models import ActionPlan, Force
 from oversight.models import Member
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, QuarterlyUpdate
-from reports.services import edition_publish
 from tests.oversight.factories import OrganisationFactory
 from tests.recommendations.factories import RecommendationFactory
 from tests.reports.factories import ProgressUpdateFactory, QuarterlyUpdateFactory
 from tests.reports.page_text import missing_in_order, page_blocks, seed_blocks
+from tests.reports.publishing import publish_for_test
 
 SEED = Path(__file__).with_name("data") / "update-report-2014-12.txt"
 EDITION_URL = "/updates/2014-12/"
@@ -90,7 +90,7 @@ def test_the_member_list_is_rendered_from_the_member_records(anonymous_client, d
             )
     Member.objects.filter(name="Jo Todd").update(name="Joanna Todd")
 
-    edition_publish(edition=draft, published_by=None)
+    publish_for_test(draft, by=None)
     html = anonymous_client.get("/updates/2015-03/").content.decode()
 
     assert "<li>Joanna Todd – Respect</li>" in html
@@ -198,7 +198,7 @@ def test_the_published_page_takes_one_query_however_long(
     edition = QuarterlyUpdateFactory(publisher=OrganisationFactory(name="Home Office"))
     for number in range(1, section_count + 1):
         ProgressUpdateFactory(edition=edition, recommendation=RecommendationFactory(number=number))
-    edition_publish(edition=edition, published_by=None)
+    publish_for_test(edition, by=None)
 
     # 1. The edition's publications, newest first (the stored render and the change history).
     with django_assert_num_queries(1):
@@ -214,7 +214,7 @@ def test_editions_list_newest_first(anonymous_client, db, django_assert_num_quer
         edition = QuarterlyUpdateFactory(slug=slug, period=f"{slug}-01", publisher=home_office)
         RecommendationFactory(number=1)
         ProgressUpdateFactory(edition=edition, recommendation=Recommendation.objects.get(number=1))
-        edition_publish(edition=edition, published_by=None)
+        publish_for_test(edition, by=None)
     QuarterlyUpdateFactory(slug="2015-09", period="2015-09-01", publisher=home_office)
 
     # 1. The latest publication of each edition, with its edition.
@@ -239,10 +239,10 @@ def test_an_edition_links_to_what_changed_once_an_earlier_one_is_published(anony
             slug=slug, period=f"{slug}-01", publisher=home_office
         )
         ProgressUpdateFactory(edition=editions[slug], recommendation=recommendation)
-    edition_publish(edition=editions["2015-03"], published_by=None)
+    publish_for_test(editions["2015-03"], by=None)
     alone = anonymous_client.get("/updates/2015-03/")
 
-    edition_publish(edition=editions["2014-12"], published_by=None)
+    publish_for_test(editions["2014-12"], by=None)
     after = anonymous_client.get("/updates/2015-03/")
     first = anonymous_client.get("/updates/2014-12/")
 

@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from recommendations.models import Recommendation
-from reports.services import edition_correction_start, edition_publish
+from reports.services import edition_correction_start
 from tests.oversight.factories import StaffUserFactory
 from tests.reports.factories import ProgressUpdateFactory, QuarterlyUpdateFactory
+from tests.reports.publishing import publish_for_test
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -50,7 +51,7 @@ def test_drafts_stay_out_and_corrections_say_what_changed(loaded_2014, anonymous
     )
     edition = draft.__class__.objects.get(slug="2014-12")
     edition_correction_start(edition=edition, started_by=StaffUserFactory())
-    edition_publish(edition=edition, published_by=None, change_note="Corrected a date.")
+    publish_for_test(edition, by=None, change_note="Corrected a date.")
 
     entries = feed(anonymous_client).findall(f"{ATOM}entry")
 

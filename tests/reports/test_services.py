@@ -4,10 +4,12 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from oversight.permissions import SECRETARIAT
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
 from reports.services import (
     PublishRefused,
@@ -23,13 +25,16 @@ from tests.reports.factories import (
     PublicationFactory,
     ReadyToPublishQuarterlyUpdateFactory,
 )
+from tests.reports.publishing import approve_for_test
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def publisher():
-    return StaffUserFactory(username="publisher")
+def publisher(role_groups):
+    user = StaffUserFactory(username="publisher")
+    user.groups.add(role_groups[SECRETARIAT])
+    return user
 
 
 @pytest.fixture
@@ -41,7 +46,7 @@ def test_publishing_a_complete_draft_freezes_its_content(draft, publisher) -> No
     content_then = edition_snapshot(draft)
     before = timezone.now()
 
-    publication = edition_publish(edition=draft, published_by=publisher)
+    publication = edition_publish(edition=approve_for_test(draft), published_by=publisher)
 
     draft.refresh_from_db()
     assert publication.revision == 1
@@ -56,7 +61,7 @@ def test_publishing_a_complete_draft_freezes_its_content(draft, publisher) -> No
 
 
 def test_later_edits_never_reach_the_publication(draft, publisher) -> None:
-    publication = edition_publish(edition=draft, published_by=publisher)
+    publication = edition_publish(edition=approve_for_test(draft), published_by=publisher)
     frozen = (publication.content, publication.body_html)
 
     draft.bullets.update(text="Changed after publishing.")
@@ -68,7 +73,9 @@ def test_later_edits_never_reach_the_publication(draft, publisher) -> None:
 def test_the_publication_time_can_be_given_for_an_old_edition(draft) -> None:
     published_at = datetime.datetime(2014, 12, 1, tzinfo=datetime.UTC)
 
-    publication = edition_publish(edition=draft, published_by=None, published_at=published_at)
+    publication = edition_publish(
+        edition=approve_for_test(draft), published_by=None, published_at=published_at
+    )
 
     assert publication.published_at == published_at
     assert publication.published_by is None
@@ -92,7 +99,7 @@ def test_a_missing_part_of_the_foreword_refuses_publishing(draft, change, messag
     QuarterlyUpdate.objects.filter(pk=draft.pk).update(**change)
 
     with pytest.raises(PublishRefused) as refused:
-        edition_publish(edition=draft, published_by=None)
+        edition_publish(edition=approve_for_test(draft), published_by=None)
 
     assert refused.value.problems == [message]
     _assert_not_published(draft)
@@ -103,7 +110,7 @@ def test_a_section_without_bullets_refuses_publishing(draft) -> None:
     draft.bullets.all().delete()
 
     with pytest.raises(PublishRefused) as refused:
-        edition_publish(edition=draft, published_by=None)
+        edition_publish(edition=approve_for_test(draft), published_by=None)
 
     assert refused.value.problems == [
         f"Add progress for Recommendation {recommendation.number} ({recommendation.title}): "
@@ -117,7 +124,7 @@ def test_a_section_with_no_update_this_quarter_is_published(draft) -> None:
     bullet.source, bullet.text = ProgressUpdate.Source.NO_UPDATE, ""
     bullet.save()
 
-    publication = edition_publish(edition=draft, published_by=None)
+    publication = edition_publish(edition=approve_for_test(draft), published_by=None)
 
     [section] = publication.content["sections"]
     assert section["bullets"] == [{"text": "No update this quarter.", "points": []}]
@@ -131,13 +138,15 @@ def test_personal_data_refuses_publishing_unless_accepted(draft, publisher) -> N
     )
 
     with pytest.raises(PublishRefused) as refused:
-        edition_publish(edition=draft, published_by=publisher)
+        edition_publish(edition=approve_for_test(draft), published_by=publisher)
 
     assert refused.value.problems == []
     assert [warning.found for warning in refused.value.warnings] == ["07700 900123", "Mrs Smith"]
     _assert_not_published(draft)
 
-    publication = edition_publish(edition=draft, published_by=publisher, warnings_accepted=True)
+    publication = edition_publish(
+        edition=approve_for_test(draft), published_by=publisher, warnings_accepted=True
+    )
 
     assert publication.revision == 1
 
@@ -150,10 +159,11 @@ def test_the_publish_check_says_what_publishing_would_refuse_and_changes_nothing
         recommendation=draft.bullets.get().recommendation,
         text="Call 07700 900123.",
     )
+    approve_for_test(draft)
 
     check = edition_publish_check(edition=draft)
     with pytest.raises(PublishRefused) as refused:
-        edition_publish(edition=draft, published_by=None, warnings_accepted=True)
+        edition_publish(edition=approve_for_test(draft), published_by=None, warnings_accepted=True)
 
     assert [problem.field for problem in check.problems] == ["signatory_role"]
     assert [warning.found for warning in check.warnings] == ["07700 900123"]
@@ -162,7 +172,7 @@ def test_the_publish_check_says_what_publishing_would_refuse_and_changes_nothing
 
 
 def test_the_publish_check_of_a_published_edition_says_start_a_correction(draft) -> None:
-    edition_publish(edition=draft, published_by=None)
+    edition_publish(edition=approve_for_test(draft), published_by=None)
     draft.refresh_from_db()
 
     check = edition_publish_check(edition=draft)
@@ -172,10 +182,10 @@ def test_the_publish_check_of_a_published_edition_says_start_a_correction(draft)
 
 
 def test_a_published_edition_cannot_be_published_again(draft) -> None:
-    edition_publish(edition=draft, published_by=None)
+    edition_publish(edition=approve_for_test(draft), published_by=None)
 
     with pytest.raises(PublishRefused) as refused:
-        edition_publish(edition=draft, published_by=None)
+        edition_publish(edition=approve_for_test(draft), published_by=None)
 
     assert refused.value.problems == [
         "This edition is already published. Start a correction to change it."
@@ -189,7 +199,7 @@ def test_only_a_published_edition_can_be_corrected(draft, publisher) -> None:
 
 
 def test_a_correction_makes_a_new_revision_and_keeps_the_first(draft, publisher) -> None:
-    first = edition_publish(edition=draft, published_by=publisher)
+    first = edition_publish(edition=approve_for_test(draft), published_by=publisher)
     first_published = Publication.objects.values().get(pk=first.pk)
 
     edition_correction_start(edition=draft, started_by=publisher)
@@ -198,12 +208,15 @@ def test_a_correction_makes_a_new_revision_and_keeps_the_first(draft, publisher)
     draft.bullets.update(text="The second meeting was held on 4 September.")
 
     with pytest.raises(PublishRefused) as refused:
-        edition_publish(edition=draft, published_by=publisher, change_note="  ")
+        edition_publish(edition=approve_for_test(draft), published_by=publisher, change_note="  ")
     assert refused.value.problems == ["Enter a change note saying what this correction changed."]
 
     corrector = StaffUserFactory(username="corrector")
+    corrector.groups.add(Group.objects.get(name=SECRETARIAT))
     second = edition_publish(
-        edition=draft, published_by=corrector, change_note="Corrected the date of the meeting."
+        edition=approve_for_test(draft),
+        published_by=corrector,
+        change_note="Corrected the date of the meeting.",
     )
 
     draft.refresh_from_db()
@@ -224,6 +237,12 @@ def test_the_december_2014_edition_is_published_by_its_load() -> None:
 
     assert publication.revision == 1
     assert publication.published_by is None
+    # Signed off in 2014, outside the service: recorded as such, naming nobody.
+    steps = list(publication.edition.signoff_steps.values_list("action", "user", "at"))
+    assert steps == [
+        ("historical", None, publication.published_at),
+        ("published", None, publication.published_at),
+    ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")

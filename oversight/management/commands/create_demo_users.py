@@ -2,10 +2,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.models import Member
-from oversight.permissions import role_groups_sync
+from oversight.permissions import CHAIRS_OFFICE, role_groups_sync
 
 # The seeded member the demo member signs in as, so a newcomer sees the review as they would.
 DEMO_MEMBER_ORGANISATION = "Women's Aid"
@@ -13,12 +14,17 @@ DEMO_MEMBER_ORGANISATION = "Women's Aid"
 DEMO_USERS = {
     # username: (is_staff, role group)
     "secretariat": (True, "secretariat"),
+    # The second pair of eyes: approves what the secretariat marked ready (four eyes).
+    "chair": (True, "chairs_office"),
     "member": (False, "members"),
 }
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) a secretariat and a group-member login for local use only."
+    help = (
+        "Create (or reset) a secretariat, a chair's office and a group-member login for local "
+        "use only."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
@@ -26,7 +32,11 @@ class Command(BaseCommand):
                 "Demo logins are for local use: this refuses to run unless DEBUG=true."
             )
         secretariat_group, members_group = role_groups_sync()
-        groups = {"secretariat": secretariat_group, "members": members_group}
+        groups = {
+            "secretariat": secretariat_group,
+            "members": members_group,
+            "chairs_office": Group.objects.get(name=CHAIRS_OFFICE),
+        }
         user_model = get_user_model()
         self.stdout.write("Demo logins (local use only; passwords change each time):")
         for username, (is_staff, group_key) in DEMO_USERS.items():
