@@ -108,6 +108,20 @@ def plain_http_allowed():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Factories' passwords hashed in microseconds: PBKDF2's million rounds take 1.7 seconds
+    on a CI machine, once per user made. The real hasher stays listed, so its hashes verify,
+    and the passphrase test switches back to it."""
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
     """PostgreSQL: the flush after each transactional test may empty the publication tables.

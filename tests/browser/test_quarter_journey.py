@@ -1,5 +1,5 @@
 """The quarter, start to finish: a preparer starts the March 2015 update from December 2014,
-edits it and marks it ready; someone in the chair's office approves it; it is published."""
+edits a bullet, sets a status and marks it ready; someone in the chair's office approves it; it is published."""
 
 from io import StringIO
 
@@ -10,7 +10,7 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from oversight.permissions import CHAIRS_OFFICE, SECRETARIAT, role_groups_sync
-from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
+from reports.models import Publication, QuarterlyUpdate
 from tests.browser.axe import assert_accessible
 from tests.oversight.factories import StaffUserFactory
 
@@ -63,17 +63,19 @@ def test_the_march_2015_update_from_start_to_publication(
     march = QuarterlyUpdate.objects.get(slug="2015-03")
     assert march.bullets.count() == december.bullets.count()
 
-    # ...writes the foreword and changes one bullet, then marks it ready.
+    # ...writes the foreword, changes one bullet and sets a status, then marks it ready.
     page.locator("#id_foreword").fill("This update captures the progress discussed in March.")
-    bullet = (
-        ProgressUpdate.objects.filter(edition=march, parent__isnull=True, source="written")
-        .order_by("position", "pk")
-        .first()
-    )
-    prefix = page.locator(f"input[name$='-id'][value='{bullet.pk}']").get_attribute("name")[:-3]
-    page.locator(f"textarea[name='{prefix}-text']").fill(NEW_BULLET)
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("link", name="Edit Recommendation 1", exact=True).click()
+    page.get_by_label("Recommendation 1, bullet 1: Text").fill(NEW_BULLET)
+    page.get_by_role("group", name="Recommendation 1: Delivery status").get_by_label(
+        "Complete"
+    ).check()
+    page.get_by_role("group", name="Recommendation 1: Confidence").get_by_label("On track").check()
+    page.get_by_role("button", name="Save Recommendation 1").click()
+    expect(page.get_by_text("Saved Recommendation 1.")).to_be_visible()
+    page.goto(f"/admin/reports/quarterlyupdate/{march.pk}/change/")
     page.get_by_role("button", name="Mark ready for sign-off").click()
     expect(page.locator(".messagelist")).to_contain_text("Marked ready for sign-off")
     expect(page.get_by_role("link", name="Approve or send back")).to_have_count(0)
@@ -105,6 +107,9 @@ def test_the_march_2015_update_from_start_to_publication(
     # The public reads the new bullet; December 2014 is exactly as it was.
     page.goto("/updates/2015-03/")
     expect(page.get_by_text(NEW_BULLET)).to_be_visible()
+    section = page.locator('section[aria-labelledby="recommendation-1"]')
+    expect(section.locator(".govuk-tag", has_text="Complete")).to_be_visible()
+    expect(section.locator(".govuk-tag", has_text="On track")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/updates/2014-12/")
