@@ -58,7 +58,7 @@ def previous_publication(edition: QuarterlyUpdate) -> Publication | None:
 def publication_revisions(slug: str) -> list[Publication]:
     """Every revision of an edition, newest first, for its page and change history.
 
-    Each has its title, period and publisher, and `has_previous` (an earlier edition is
+    Each has its title, period, publisher, the meeting it reports on, and `has_previous` (an earlier edition is
     published, so there is a changes page); the stored content stays in the database.
     """
     return list(
@@ -66,6 +66,7 @@ def publication_revisions(slug: str) -> list[Publication]:
         .annotate(
             **listing_fields(),
             publisher=KT("content__publisher"),
+            reports_on_meeting=KT("content__reports_on_meeting__label"),
             has_previous=Exists(
                 Publication.objects.filter(edition__period__lt=OuterRef("edition__period"))
             ),

@@ -176,7 +176,14 @@ def edition_publish(
         snapshot_hash=edition.signoff_hash,
     )
     # Compressed once, now, at the best settings: every reader is then sent the stored bytes.
-    compressed_page_store(publication)
+    # A page that cannot be rendered here (static files not collected yet, as in a data load
+    # before `collectstatic`) is compressed on its first request instead: never a reason to
+    # refuse publishing.
+    try:
+        with transaction.atomic():
+            compressed_page_store(publication)
+    except ValueError:
+        logger.warning("event=compressed_page_deferred edition=%s", edition.slug)
     # Alerts go out from a job, once this has committed (reports/alerts.py).
     transaction.on_commit(send_update_alerts.enqueue)
     logger.info(

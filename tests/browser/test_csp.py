@@ -14,6 +14,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from reports.models import Publication, QuarterlyUpdate
+from reports.services import edition_approve, edition_mark_ready
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 
 PASSWORD = "a long and unusual passphrase"
@@ -115,7 +116,8 @@ def test_the_publishing_screens_break_no_policy_and_keep_their_styles(
     enforcing_page: Page, hmic_2014: None
 ) -> None:
     """The admin screens of our own: their styles come from css/admin.css, not inline."""
-    get_user_model().objects.create_superuser("secretariat", password=PASSWORD)
+    preparer = get_user_model().objects.create_superuser("secretariat", password=PASSWORD)
+    approver = get_user_model().objects.create_superuser("chair", password=PASSWORD)
     edition = QuarterlyUpdate.objects.get(slug="2014-12")
     publication = Publication.objects.get(edition=edition)
     page = enforcing_page
@@ -134,6 +136,12 @@ def test_the_publishing_screens_break_no_policy_and_keep_their_styles(
     assert_no_violation(page)
 
     start_correction.click()
+    expect(page.get_by_role("button", name="Mark ready for sign-off")).to_be_visible()
+    # Signed off by a second person, so the correction may be published.
+    edition_approve(
+        edition=edition_mark_ready(edition=edition, marked_by=preparer), approved_by=approver
+    )
+    page.reload()
     page.get_by_role("link", name="Publish the correction").click()
     expect(page.locator("body")).to_have_class(re.compile(r"\bpublish-confirmation\b"))
     expect(page.locator(".publish-form .field").first).to_have_css("margin-bottom", "20px")

@@ -42,6 +42,7 @@ from reports.models import (
     AlertDelivery,
     AlertSubscription,
     CompressedPage,
+    EditionSignOffStep,
     ProgressUpdate,
     Publication,
     PublicationPdf,
@@ -287,6 +288,8 @@ NOT_IN_ADMIN = {
     # with rows of their own in the permission matrix), beside the bullets they belong with.
     SectionStatus,
     SectionComment,
+    # Listed on their edition's change page, written only by the sign-off services.
+    EditionSignOffStep,
 }
 
 

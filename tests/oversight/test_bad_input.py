@@ -356,8 +356,8 @@ def assert_shown_as_text(html: str, *labels: str) -> None:
         assert escape(SCRIPT.format(label)) in html, f"{label} missing or not escaped"
 
 
-def test_a_draft_preview_shows_typed_markup_as_text(edition_full_of_payloads, member_client):
-    html = member_client.get(
+def test_a_draft_preview_shows_typed_markup_as_text(edition_full_of_payloads, secretariat_client):
+    html = secretariat_client.get(
         reverse("reports:edition-preview", kwargs={"slug": "2015-03"}), secure=True
     ).content.decode()
 

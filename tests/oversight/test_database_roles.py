@@ -228,7 +228,8 @@ def test_not_even_the_owner_can_truncate_publications(roles_database):
         assert count >= 1
         for statement in (
             "TRUNCATE reports_publication CASCADE",
-            "TRUNCATE reports_publication, reports_publicationpdf",
+            "TRUNCATE reports_publication, reports_publicationpdf, reports_compressedpage, "
+            "reports_alertdelivery",
             "TRUNCATE reports_publicationpdf",
             "TRUNCATE reports_quarterlyupdate CASCADE",
         ):

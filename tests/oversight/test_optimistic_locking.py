@@ -49,7 +49,7 @@ def _recommendation_data(recommendation: Recommendation, **changes: str) -> dict
 
 def test_a_stale_form_does_not_put_back_the_old_title(staff_client) -> None:
     """The reproduction in issue 10: A changes Recommendation 5's title; a form B had opened
-    earlier saves its status. B's save is refused and the title stays A's."""
+    earlier saves its text (the status is read-only now: it comes from publishing). B's save is refused and the title stays A's."""
     recommendation = RecommendationFactory(number=5, title="Old title")
     url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
     alice, bob = staff_client("alice", "Alice"), staff_client("bob", "Bob")
@@ -62,7 +62,7 @@ def test_a_stale_form_does_not_put_back_the_old_title(staff_client) -> None:
     assert response.status_code == 302
 
     response = bob.post(
-        url, {**bob_opened, **_recommendation_data(recommendation, status="complete")}
+        url, {**bob_opened, **_recommendation_data(recommendation, text="Bobs clearer text")}
     )
 
     assert response.status_code == 200
@@ -70,10 +70,10 @@ def test_a_stale_form_does_not_put_back_the_old_title(staff_client) -> None:
     assert "Alice Staff changed this recommendation after you opened it" in page
     assert "changed: title" in page
     # What Bob typed is still in the form.
-    assert 'value="complete" selected' in page or 'value="complete"  selected' in page
+    assert "Bobs clearer text</textarea>" in page
     recommendation.refresh_from_db()
     assert recommendation.title == "Alice's title"
-    assert recommendation.status == Recommendation.Status.IN_PROGRESS
+    assert recommendation.text != "Bobs clearer text"
 
 
 def test_saving_again_after_the_refusal_is_a_deliberate_replace(staff_client) -> None:

@@ -114,7 +114,7 @@ def test_a_public_page_has_the_headers_fresh_and_from_the_page_cache(
 
 
 def test_a_members_page_has_the_headers(loaded_2014, member_client):
-    response = member_client.get(f"{EDITION_URL}preview/", secure=True)
+    response = member_client.get("/members/", secure=True)
 
     assert response.status_code == 200
     assert_security_headers(response)

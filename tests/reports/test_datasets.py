@@ -14,10 +14,11 @@ from forces.models import ActionPlan, Force
 from oversight.models import Meeting, Member
 from recommendations.models import Recommendation
 from reports.datasets import DATASETS, EDITION_FIELDS
-from reports.models import ProgressUpdate, QuarterlyUpdate
+from reports.models import ProgressUpdate, QuarterlyUpdate, SectionStatus
+from reports.services import edition_correction_start
 from reports.snapshot import edition_snapshot
 from tests.forces.factories import ActionPlanFactory
-from tests.oversight.factories import HeldMeetingFactory
+from tests.oversight.factories import HeldMeetingFactory, StaffUserFactory
 from tests.recommendations.factories import RecommendationFactory
 from tests.reports.factories import (
     ProgressUpdateFactory,
@@ -171,7 +172,11 @@ def test_editions_list_each_with_its_dates_revisions_and_addresses(
 
 def test_statuses_follow_each_recommendation_across_editions(loaded_2014, anonymous_client) -> None:
     later = ReadyToPublishQuarterlyUpdateFactory(period=datetime.date(2015, 3, 1))
-    Recommendation.objects.filter(number=1).update(status=Recommendation.Status.COMPLETE)
+    SectionStatus.objects.create(
+        edition=later,
+        recommendation=Recommendation.objects.get(number=1),
+        status=Recommendation.Status.COMPLETE,
+    )
     publish_for_test(later, warnings_accepted=True)
 
     rows = read_csv(anonymous_client.get("/data/recommendation-statuses.csv"))
@@ -373,8 +378,7 @@ def test_an_edition_json_has_the_documented_fields_and_its_revision(
 
 def test_an_edition_json_is_its_current_revision(loaded_2014, anonymous_client) -> None:
     edition = QuarterlyUpdate.objects.get(slug="2014-12")
-    edition.status = QuarterlyUpdate.Status.CORRECTING
-    edition.save()
+    edition_correction_start(edition=edition, started_by=StaffUserFactory())
     bullet = ProgressUpdate.objects.filter(source=ProgressUpdate.Source.WRITTEN).first()
     bullet.text = "A corrected bullet."
     bullet.save()

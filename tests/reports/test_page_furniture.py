@@ -18,7 +18,6 @@ from django.core.management import call_command
 
 from reports.models import Publication, QuarterlyUpdate
 from reports.services import edition_correction_start
-from tests.oversight.factories import StaffUserFactory
 from tests.reports.factories import ReadyToPublishQuarterlyUpdateFactory
 from tests.reports.publishing import publish_for_test
 
@@ -50,7 +49,11 @@ def metadata_pairs(page: str) -> list[tuple[str, str]]:
 def test_the_edition_shows_its_publisher_and_when_it_was_published(loaded_2014, anonymous_client):
     page = anonymous_client.get(EDITION_URL).content.decode()
 
-    assert metadata_pairs(page) == [("From:", "Home Office"), ("Published", "1 December 2014")]
+    assert metadata_pairs(page) == [
+        ("From:", "Home Office"),
+        ("Published", "1 December 2014"),
+        ("Reports on", "the group's meeting of 4 September 2014"),
+    ]
     # Shown once: the stored body's own "From:" list is replaced, not repeated.
     assert page.count("From:") == 1
     assert page.index("National Oversight Group Update Report</h1>") < page.index("app-metadata")
@@ -59,9 +62,9 @@ def test_the_edition_shows_its_publisher_and_when_it_was_published(loaded_2014, 
 
 
 def test_after_a_correction_the_edition_says_when_it_was_last_updated(
-    loaded_2014, anonymous_client
+    loaded_2014, anonymous_client, secretariat_user
 ):
-    secretariat = StaffUserFactory()
+    secretariat = secretariat_user
     edition = QuarterlyUpdate.objects.get(slug="2014-12")
     edition_correction_start(edition=edition, started_by=secretariat)
     publish_for_test(
@@ -77,12 +80,17 @@ def test_after_a_correction_the_edition_says_when_it_was_last_updated(
     assert metadata_pairs(page) == [
         ("From:", "Home Office"),
         ("Published", "1 December 2014"),
+        ("Reports on", "the group's meeting of 4 September 2014"),
         ("Last updated", "12 January 2015 — See all updates"),
     ]
     assert '<a class="govuk-link" href="#history-heading">See all updates</a>' in page
     assert 'id="history-heading"' in page
     # The first revision, read at its own address, was not updated yet.
-    assert metadata_pairs(earlier) == [("From:", "Home Office"), ("Published", "1 December 2014")]
+    assert metadata_pairs(earlier) == [
+        ("From:", "Home Office"),
+        ("Published", "1 December 2014"),
+        ("Reports on", "the group's meeting of 4 September 2014"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -111,8 +119,8 @@ def test_each_public_page_has_a_meta_description_made_from_its_content(
     assert "**" not in descriptions[0]
 
 
-def test_the_changes_page_has_a_meta_description(loaded_2014, anonymous_client):
-    secretariat = StaffUserFactory()
+def test_the_changes_page_has_a_meta_description(loaded_2014, anonymous_client, secretariat_user):
+    secretariat = secretariat_user
     publish_for_test(
         ReadyToPublishQuarterlyUpdateFactory(period=datetime.date(2015, 3, 1)), by=secretariat
     )

@@ -151,7 +151,8 @@ def test_the_snapshot_and_page_name_the_meeting_reported_on(anonymous_client) ->
         "label": "10 February 2015",
     }
     page = anonymous_client.get(edition.get_absolute_url()).content.decode()
-    assert "<dt>Reports on:</dt> <dd>the group's meeting of 10 February 2015</dd>" in page
+    assert '<dt class="app-metadata__term">Reports on</dt>' in page
+    assert "the group's meeting of 10 February 2015</dd>" in page
 
 
 def test_publishing_sets_each_recommendations_own_status() -> None:
