@@ -13,6 +13,7 @@ from reports.services import (
     CHANGED_SINCE_APPROVAL,
     NO_PUBLISH_PERMISSION,
     NOT_APPROVED,
+    BulletEdit,
     PublishRefused,
     SignOffRefused,
     edition_approve,
@@ -21,6 +22,7 @@ from reports.services import (
     edition_fingerprint,
     edition_mark_ready,
     edition_publish,
+    edition_section_save,
     edition_send_back,
 )
 from tests.oversight.factories import StaffUserFactory
@@ -153,6 +155,25 @@ def test_an_edit_after_approval_sends_the_edition_back_to_draft(ready, chairs_of
     edition.refresh_from_db()
     assert edition.signoff_status == SignOff.DRAFT
     assert steps(edition)[-1] == ("changed", None)
+
+
+def test_saving_a_section_after_approval_sends_the_edition_back_to_draft(
+    ready, chairs_office_user, secretariat_user
+) -> None:
+    edition = edition_approve(edition=ready, approved_by=chairs_office_user)
+    bullet = edition.bullets.first()
+
+    edition_section_save(
+        edition=edition,
+        lead=bullet.recommendation,
+        statuses=[],
+        bullets=[BulletEdit(bullet_id=bullet.pk, position=bullet.position, text="Reworded.")],
+        saved_by=secretariat_user,
+    )
+
+    edition.refresh_from_db()
+    assert edition.signoff_status == SignOff.DRAFT
+    assert steps(edition)[-1] == ("changed", secretariat_user.username)
 
 
 # ---- Publishing needs the approval, of this content, by someone else ----
