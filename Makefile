@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for `make test`: one per core ("auto"); TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format check lock browser packages
@@ -37,7 +39,7 @@ packages: ## Make sure the Debian libraries and fonts for PDFs are there (instal
 	@scripts/ensure_system_packages.sh
 
 test: install packages browser ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)
-	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only} $(BIN)/pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-tests-only} $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install ## ruff (lint and formatting), import-linter (the layering) and hadolint (the Dockerfile)
 	$(BIN)/ruff check .

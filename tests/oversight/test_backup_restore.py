@@ -22,8 +22,10 @@ from django.db import connection
 pytestmark = pytest.mark.slow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SOURCE = "oversight_ops_backup_src"
-RESTORED = "oversight_ops_backup_dst"
+# Each pytest-xdist worker scratches in databases of its own.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+SOURCE = f"oversight_ops_backup_src_{_WORKER}"
+RESTORED = f"oversight_ops_backup_dst_{_WORKER}"
 OUR_APPS = ("oversight", "recommendations", "forces", "reports")
 
 
