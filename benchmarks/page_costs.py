@@ -1,0 +1,208 @@
+"""Every page's query count and median server time at two data sizes, and their ratio.
+
+    .venv/bin/python benchmarks/page_costs.py                  # N=1 and N=100, PostgreSQL
+    .venv/bin/python benchmarks/page_costs.py --factors 1 10 --runs 10
+
+For each factor N it makes a fresh PostgreSQL database (`oversight_bench_n<N>` on
+127.0.0.1:5432, or the server in BENCH_POSTGRES), migrates it, loads the 2014 data and the demo
+logins, runs `generate_scale_data --factor N`, and then, in a process of its own with
+production settings (DEBUG off), requests every page through Django's test client as the
+persona who would open it: the public, a signed-in member, the secretariat. It reports the
+queries each page makes and the median time over `--runs` requests after two warm-up ones, and
+finally, per page, the count at both sizes and the time ratio N=largest / N=smallest.
+
+Goal (issue 13): the same query count at both sizes and a ratio of at most 1.2 on every page.
+Published pages are served from the in-process page cache, as in production; that is their
+real cost. The databases are left in place for a rerun with `--reuse`; drop them with
+`dropdb`.
+
+Server time here is the time in the Django process (no network, no gunicorn): what grows with
+the data. Throughput under load is `benchmarks/throughput.sh`'s job.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+# (label, persona, path). Placeholders are filled from the database being measured:
+# {edition} the latest published edition's slug, {plan} a plan version's id, {force} a
+# force's slug, {number} a recommendation's number.
+PAGES: list[tuple[str, str, str]] = [
+    ("home", "public", "/"),
+    ("editions list", "public", "/updates/"),
+    ("published edition", "public", "/updates/{edition}/"),
+    ("edition changes", "public", "/updates/{edition}/changes/"),
+    ("edition JSON", "public", "/updates/{edition}.json"),
+    ("feed", "public", "/updates/feed/"),
+    ("recommendations", "public", "/recommendations/"),
+    ("recommendation", "public", "/recommendations/{number}/"),
+    ("forces", "public", "/forces/"),
+    ("force", "public", "/forces/{force}/"),
+    ("search", "public", "/search/?q=risk"),
+    ("open data", "public", "/data/"),
+    ("dataset: progress updates CSV", "public", "/data/progress-updates.csv"),
+    ("dataset: recommendation statuses JSON", "public", "/data/recommendation-statuses.json"),
+    ("dataset: forces CSV", "public", "/data/forces.csv"),
+    ("email alerts sign-up", "public", "/email-alerts/"),
+    ("privacy notice", "public", "/privacy/"),
+    ("accessibility statement", "public", "/accessibility/"),
+    ("members' dashboard", "member", "/members/"),
+    ("plans list", "member", "/forces/plans/"),
+    ("plans summary", "member", "/forces/plans/summary/"),
+    ("plan", "member", "/forces/plans/{plan}/"),
+    ("plan review", "member", "/forces/plans/{plan}/review/"),
+    ("admin index", "secretariat", "/admin/"),
+    ("admin: edition", "secretariat", "/admin/reports/quarterlyupdate/{edition_pk}/change/"),
+]
+
+
+def run(command: list[str], env: dict[str, str]) -> None:
+    subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def database_env(factor: int) -> dict[str, str]:
+    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{server}/oversight_bench_n{factor}",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-secret",
+        "SECURE_SSL_REDIRECT": "false",
+        "TWO_FACTOR_REQUIRED": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "LOG_LEVEL": "ERROR",
+        "ENV_FILE": "/dev/null",
+    }
+
+
+def prepare(factor: int, env: dict[str, str]) -> float:
+    """A fresh database at factor N; returns the seconds generate_scale_data took."""
+    name = f"oversight_bench_n{factor}"
+    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    subprocess.run(["dropdb", "--if-exists", "--force", "-d", server, name], check=False)
+    subprocess.run(["createdb", "-d", f"{server}/postgres", name], check=True)
+    manage = [PYTHON, "manage.py"]
+    run([*manage, "migrate", "--no-input"], env)
+    run([*manage, "load_hmic_2014"], env)
+    run([*manage, "create_demo_users"], env)
+    started = time.monotonic()
+    run([*manage, "generate_scale_data", "--factor", str(factor)], env)
+    return time.monotonic() - started
+
+
+def measure(runs: int) -> dict[str, dict]:
+    """In the measured database's own process: each page's queries and median time."""
+    import django
+
+    sys.path.insert(0, str(PROJECT_ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from forces.models import ActionPlan, Force
+    from reports.models import Publication
+
+    setup_test_environment()
+    latest = Publication.objects.order_by("-published_at").select_related("edition").first()
+    values = {
+        "edition": latest.edition.slug,
+        "edition_pk": latest.edition.pk,
+        "plan": ActionPlan.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "force": Force.objects.order_by("pk").values_list("slug", flat=True).first(),
+        "number": 4,
+    }
+    users = get_user_model().objects
+    clients = {"public": Client()}
+    for persona, username in (("member", "member"), ("secretariat", "secretariat")):
+        clients[persona] = Client()
+        clients[persona].force_login(users.get(username=username))
+
+    from django.contrib import admin
+    from django.urls import reverse
+
+    changelists = [
+        (
+            f"admin list: {model._meta.label}",
+            "secretariat",
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+        )
+        for model in sorted(admin.site._registry, key=lambda model: model._meta.label)
+    ]
+    results: dict[str, dict] = {}
+    for label, persona, pattern in PAGES + changelists:
+        path = pattern.format(**values)
+        client = clients[persona]
+        for _ in range(2):
+            client.get(path)
+        timings = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path)
+                timings.append(time.perf_counter() - started)
+        results[label] = {
+            "path": path,
+            "status": response.status_code,
+            "queries": len(queries.captured_queries),
+            "median_ms": statistics.median(timings) * 1000,
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--factors", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="measure the databases already made")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.runs)))
+        return
+
+    by_factor: dict[int, dict[str, dict]] = {}
+    for factor in args.factors:
+        env = database_env(factor)
+        if not args.reuse:
+            seconds = prepare(factor, env)
+            print(f"N={factor}: generate_scale_data took {seconds:.1f} s", file=sys.stderr)
+        output = subprocess.run(
+            [PYTHON, __file__, "--measure", "--runs", str(args.runs)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        by_factor[factor] = json.loads(output.strip().splitlines()[-1])
+
+    small, large = min(args.factors), max(args.factors)
+    print(
+        f"| page | status | queries N={small} | queries N={large} | ms N={small} "
+        f"| ms N={large} | ratio | meets goal |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label in by_factor[small]:
+        a, b = by_factor[small][label], by_factor[large][label]
+        ratio = b["median_ms"] / a["median_ms"] if a["median_ms"] else float("inf")
+        meets = a["queries"] == b["queries"] and ratio <= 1.2 and b["status"] == 200
+        print(
+            f"| {label} | {a['status']}/{b['status']} | {a['queries']} | {b['queries']} "
+            f"| {a['median_ms']:.1f} | {b['median_ms']:.1f} | {ratio:.2f} "
+            f"| {'yes' if meets else 'no'} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
