@@ -42,6 +42,7 @@ from forces.models import (
 )
 from oversight.models import LoadedRecord, Meeting, MeetingAction, Member, Organisation
 from oversight.permissions import role_groups_sync
+from oversight.seed.demo_users import DEMO_USERS
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
 from reports.services import edition_body_render
@@ -49,7 +50,6 @@ from reports.snapshot import edition_snapshot
 
 PREFIX = "scale-"
 SCALE_SERIES = "Synthetic scale data"
-DEMO_USERNAMES = {"secretariat", "member"}
 BATCH_SIZE = 2000
 COPY_BATCH_SIZE = 20000
 FIRST_PERIOD = datetime.date(2015, 3, 1)
@@ -96,7 +96,7 @@ def real_data_found() -> list[str]:
     """
     user_model = get_user_model()
     found = {
-        "logins": user_model.objects.exclude(username__in=DEMO_USERNAMES)
+        "logins": user_model.objects.exclude(username__in=DEMO_USERS)
         .exclude(username__startswith=PREFIX)
         .count(),
         "plan reviews": PlanReview.objects.exclude(reviewer__username__startswith=PREFIX).count(),

@@ -141,3 +141,11 @@ def test_a_second_run_is_refused_even_forced(seeded):
 def test_the_seed_comes_first():
     with pytest.raises(CommandError, match="load_hmic_2014"):
         generate("--factor", "1")
+
+
+def test_a_make_run_database_with_every_demo_login_is_accepted(seeded, settings):
+    """`make run` makes the demo logins (the chair's office's too): they are not real data."""
+    settings.DEBUG = True
+    call_command("create_demo_users", stdout=io.StringIO())
+    generate("--factor", "1")
+    assert Force.objects.filter(slug__startswith="scale-").count() == 43

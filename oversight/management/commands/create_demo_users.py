@@ -7,17 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from oversight.models import Member
 from oversight.permissions import CHAIRS_OFFICE, role_groups_sync
+from oversight.seed.demo_users import DEMO_USERS
 
 # The seeded member the demo member signs in as, so a newcomer sees the review as they would.
 DEMO_MEMBER_ORGANISATION = "Women's Aid"
-
-DEMO_USERS = {
-    # username: (is_staff, role group)
-    "secretariat": (True, "secretariat"),
-    # The second pair of eyes: approves what the secretariat marked ready (four eyes).
-    "chair": (True, "chairs_office"),
-    "member": (False, "members"),
-}
 
 
 class Command(BaseCommand):
