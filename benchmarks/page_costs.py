@@ -57,7 +57,11 @@ PAGES: list[tuple[str, str, str]] = [
     ("members' dashboard", "member", "/members/"),
     ("plans list", "member", "/forces/plans/"),
     ("plans summary", "member", "/forces/plans/summary/"),
-    ("plan", "member", "/forces/plans/{plan}/"),
+    (
+        "plan (the secretariat's view; a member's is the review)",
+        "secretariat",
+        "/forces/plans/{plan}/",
+    ),
     ("plan review", "member", "/forces/plans/{plan}/review/"),
     ("admin index", "secretariat", "/admin/"),
     ("admin: edition", "secretariat", "/admin/reports/quarterlyupdate/{edition_pk}/change/"),
@@ -80,19 +84,24 @@ def database_env(factor: int) -> dict[str, str]:
         "ALLOWED_HOSTS": "testserver",
         "LOG_LEVEL": "ERROR",
         "ENV_FILE": "/dev/null",
+        # Production's hashed static files need their manifest: collected once, here.
+        "STATIC_ROOT": os.environ.get("BENCH_STATIC_ROOT", "/tmp/oversight_bench_static"),
     }
 
 
 def prepare(factor: int, env: dict[str, str]) -> float:
     """A fresh database at factor N; returns the seconds generate_scale_data took."""
+    import psycopg
+
     name = f"oversight_bench_n{factor}"
     server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    subprocess.run(["dropdb", "--if-exists", "--force", "-d", server, name], check=False)
-    subprocess.run(["createdb", "-d", f"{server}/postgres", name], check=True)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--no-input"], env)
     run([*manage, "load_hmic_2014"], env)
-    run([*manage, "create_demo_users"], env)
+    run([*manage, "create_demo_users"], {**env, "DEBUG": "true"})  # refuses otherwise
     started = time.monotonic()
     run([*manage, "generate_scale_data", "--factor", str(factor)], env)
     return time.monotonic() - started
@@ -138,6 +147,9 @@ def measure(runs: int) -> dict[str, dict]:
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
         )
         for model in sorted(admin.site._registry, key=lambda model: model._meta.label)
+        if users.get(username="secretariat").has_perm(
+            f"{model._meta.app_label}.view_{model._meta.model_name}"
+        )
     ]
     results: dict[str, dict] = {}
     for label, persona, pattern in PAGES + changelists:
@@ -172,6 +184,7 @@ def main() -> None:
         return
 
     by_factor: dict[int, dict[str, dict]] = {}
+    run([PYTHON, "manage.py", "collectstatic", "--no-input"], database_env(args.factors[0]))
     for factor in args.factors:
         env = database_env(factor)
         if not args.reuse:
@@ -182,7 +195,7 @@ def main() -> None:
             cwd=PROJECT_ROOT,
             env=env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         ).stdout
         by_factor[factor] = json.loads(output.strip().splitlines()[-1])

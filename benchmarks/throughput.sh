@@ -29,7 +29,7 @@ $PYTHON manage.py collectstatic --no-input -v0
 if [ "$($PYTHON manage.py shell -c 'from reports.models import Publication; print(Publication.objects.exists())')" != True ]; then
   $PYTHON manage.py load_hmic_2014 >/dev/null
 fi
-$PYTHON manage.py create_demo_users >/dev/null
+DEBUG=true $PYTHON manage.py create_demo_users >/dev/null  # it refuses with DEBUG off
 
 # A signed-in member's session, made as signing in makes one.
 session=$($PYTHON manage.py shell -c '
