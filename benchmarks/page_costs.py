@@ -89,8 +89,17 @@ def database_env(factor: int) -> dict[str, str]:
     }
 
 
-def prepare(factor: int, env: dict[str, str]) -> float:
-    """A fresh database at factor N; returns the seconds generate_scale_data took."""
+GENERATE_AND_MEASURE = """
+import resource, subprocess, sys, time
+started = time.monotonic()
+subprocess.run([sys.executable, "manage.py", "generate_scale_data", "--factor", sys.argv[1]],
+               check=True, stdout=subprocess.DEVNULL)
+print(time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def prepare(factor: int, env: dict[str, str]) -> tuple[float, int]:
+    """A fresh database at factor N; returns generate_scale_data's seconds and peak RSS (KiB)."""
     import psycopg
 
     name = f"oversight_bench_n{factor}"
@@ -102,9 +111,16 @@ def prepare(factor: int, env: dict[str, str]) -> float:
     run([*manage, "migrate", "--no-input"], env)
     run([*manage, "load_hmic_2014"], env)
     run([*manage, "create_demo_users"], {**env, "DEBUG": "true"})  # refuses otherwise
-    started = time.monotonic()
-    run([*manage, "generate_scale_data", "--factor", str(factor)], env)
-    return time.monotonic() - started
+    # In a process of its own, whose only child is the command: its peak RSS is the command's.
+    report = subprocess.run(
+        [PYTHON, "-c", GENERATE_AND_MEASURE, str(factor)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout.split()
+    return float(report[-2]), int(report[-1])
 
 
 def measure(runs: int) -> dict[str, dict]:
@@ -188,8 +204,12 @@ def main() -> None:
     for factor in args.factors:
         env = database_env(factor)
         if not args.reuse:
-            seconds = prepare(factor, env)
-            print(f"N={factor}: generate_scale_data took {seconds:.1f} s", file=sys.stderr)
+            seconds, peak_kib = prepare(factor, env)
+            print(
+                f"N={factor}: generate_scale_data took {seconds:.1f} s, "
+                f"peak RSS {peak_kib / 1024:.0f} MiB",
+                file=sys.stderr,
+            )
         output = subprocess.run(
             [PYTHON, __file__, "--measure", "--runs", str(args.runs)],
             cwd=PROJECT_ROOT,
