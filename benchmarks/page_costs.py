@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_database import database_recreate, production_environment
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
@@ -73,20 +75,9 @@ def run(command: list[str], env: dict[str, str]) -> None:
 
 
 def database_env(factor: int) -> dict[str, str]:
-    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    return {
-        **os.environ,
-        "DATABASE_URL": f"{server}/oversight_bench_n{factor}",
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-secret",
-        "SECURE_SSL_REDIRECT": "false",
-        "TWO_FACTOR_REQUIRED": "false",
-        "ALLOWED_HOSTS": "testserver",
-        "LOG_LEVEL": "ERROR",
-        "ENV_FILE": "/dev/null",
-        # Production's hashed static files need their manifest: collected once, here.
-        "STATIC_ROOT": os.environ.get("BENCH_STATIC_ROOT", "/tmp/oversight_bench_static"),
-    }
+    return production_environment(
+        f"oversight_bench_n{factor}", TWO_FACTOR_REQUIRED="false", ALLOWED_HOSTS="testserver"
+    )
 
 
 GENERATE_AND_MEASURE = """
@@ -100,13 +91,7 @@ print(time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN).r
 
 def prepare(factor: int, env: dict[str, str]) -> tuple[float, int]:
     """A fresh database at factor N; returns generate_scale_data's seconds and peak RSS (KiB)."""
-    import psycopg
-
-    name = f"oversight_bench_n{factor}"
-    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    database_recreate(f"oversight_bench_n{factor}")
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--no-input"], env)
     run([*manage, "load_hmic_2014"], env)

@@ -18,32 +18,15 @@ import sys
 import time
 from pathlib import Path
 
+from bench_database import database_recreate, production_environment
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 NAME = "oversight_bench_publish"
 
 
-def environment() -> dict[str, str]:
-    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    return {
-        **os.environ,
-        "DATABASE_URL": f"{server}/{NAME}",
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-secret",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "ERROR",
-        "ENV_FILE": "/dev/null",
-        "STATIC_ROOT": os.environ.get("BENCH_STATIC_ROOT", "/tmp/oversight_bench_static"),
-    }
-
-
 def prepare(env: dict[str, str]) -> None:
-    import psycopg
-
-    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{NAME}"')
+    database_recreate(NAME)
     for command in (["collectstatic", "--no-input"], ["migrate", "--no-input"], ["load_hmic_2014"]):
         subprocess.run(
             [PYTHON, "manage.py", *command],
@@ -121,7 +104,7 @@ def main() -> None:
     if args.measure:
         measure(args.bullets)
         return
-    env = environment()
+    env = production_environment(NAME)
     prepare(env)
     subprocess.run(
         [PYTHON, __file__, "--measure", "--bullets", str(args.bullets)],
