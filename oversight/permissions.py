@@ -249,13 +249,14 @@ def can_edit_edition(user: User, edition: Any = None) -> bool:
 
 
 def can_preview_edition(user: User, edition: Any = None) -> bool:
-    """Reading an edition's unpublished working copy: the secretariat always; a group member
-    only once the secretariat has shared the draft with the group for comment.
+    """Reading an edition's unpublished working copy: the secretariat and the chair's office
+    (who approve it as the public will see it) always; a group member only once the
+    secretariat has shared the draft with the group for comment.
 
     Without an edition: whether the user may preview any (asked before a draft is looked up,
     so that outsiders learn nothing about which exist).
     """
-    if can_edit_edition(user):
+    if can_edit_edition(user) or can_approve(user):
         return True
     if not can_use_members_area(user):
         return False

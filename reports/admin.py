@@ -1,4 +1,5 @@
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
@@ -197,6 +199,18 @@ class SignOffForm(forms.Form):
         if data.get("decision") == "send_back" and not data.get("comment", "").strip():
             self.add_error("comment", "Enter a comment saying what needs to change.")
         return data
+
+
+def headings_demoted(body_html: str, *, by: int) -> SafeString:
+    """The edition's body with every heading `by` levels lower (h1 -> h3 for by=2, at most h6),
+    for a page that shows it under headings of its own: one h1 per page, an unbroken outline."""
+    return mark_safe(  # noqa: S308 - the body is the service's own rendered, escaped template
+        re.sub(
+            r"<(/?)h([1-6])\b",
+            lambda tag: f"<{tag[1]}h{min(int(tag[2]) + by, 6)}",
+            body_html,
+        )
+    )
 
 
 def _form_errors(form: forms.Form) -> list[tuple[str, str]]:
@@ -635,8 +649,9 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
             "form": form,
             "errors": _form_errors(form),
             "change_url": self._url("change", edition),
-            "body_html": edition_body_render(edition_snapshot(edition)),
+            "body_html": headings_demoted(edition_body_render(edition_snapshot(edition)), by=2),
             "fingerprint": edition.signoff_hash,
+            "preview_url": reverse("reports:edition-preview", kwargs={"slug": edition.slug}),
         }
         return TemplateResponse(request, "admin/reports/quarterlyupdate/signoff.html", context)
 

@@ -46,6 +46,7 @@ CHANGED_SINCE_APPROVAL = (
     "chair's office can approve what will be published."
 )
 NO_PUBLISH_PERMISSION = "You do not have permission to publish editions."
+NOT_READY_YET = "This edition cannot be marked ready for sign-off yet."
 
 
 @dataclass
@@ -475,7 +476,11 @@ def edition_mark_ready(*, edition: QuarterlyUpdate, marked_by: AbstractBaseUser)
         )
     if not can_mark_ready(marked_by, edition):
         raise SignOffRefused("You do not have permission to mark editions ready for sign-off.")
-    fingerprint = edition_fingerprint(edition)
+    content = edition_snapshot(edition)
+    if problems := edition_problems(edition, content):
+        # The chair's office should only ever be asked to approve what could be published.
+        raise SignOffRefused(NOT_READY_YET + " " + " ".join(problems))
+    fingerprint = snapshot_fingerprint(content)
     edition.signoff_status = QuarterlyUpdate.SignOff.READY
     edition.ready_by = marked_by
     edition.signoff_hash = fingerprint

@@ -1073,7 +1073,10 @@ CHAIRS_OFFICE_ROWS = [
     (POST, "/admin/reports/quarterlyupdate/{published}/correction/", None, 403),
     (GET, "/admin/reports/quarterlyupdate/", None, 200),
     (GET, "/admin/oversight/member/", None, 403),
-    (GET, "/updates/2015-06/preview/", None, 404),
+    # They approve an edition as the public will see it, so they may preview any draft
+    # (and never comment: comments are the members').
+    (GET, "/updates/2015-06/preview/", None, 200),
+    (POST, "/updates/2015-09/preview/comments/", {"section": "1", "text": "Looks right."}, 403),
 ]
 
 

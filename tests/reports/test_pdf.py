@@ -317,7 +317,9 @@ def test_each_contents_entry_is_a_link_to_its_heading_with_no_dots(rendered: Ren
     assert not [entry for entry in entries if ". ." in entry or ".." in entry]
 
 
-def test_the_pdf_says_from_and_published_as_label_value_pairs(rendered: RenderedPdf) -> None:
+def test_the_pdf_says_from_published_and_the_meeting_as_label_value_pairs(
+    rendered: RenderedPdf,
+) -> None:
     (table,) = tag_tree(rendered.reader).find("/Table")
 
     pairs = [
@@ -327,6 +329,7 @@ def test_the_pdf_says_from_and_published_as_label_value_pairs(rendered: Rendered
     assert pairs == [
         ("/TH From:", "/TD Home Office"),
         ("/TH Published:", "/TD 1 December 2014"),
+        ("/TH Reports on:", "/TD the group's meeting of 4 September 2014"),
     ]
 
 
