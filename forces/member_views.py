@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from forces import selectors
 from forces.models import Force
+from oversight.pagination import paginate
 from oversight.permissions import (
     can_download_reviews,
     can_see_review_summary,
@@ -34,11 +35,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """`/members/`: my assigned reviews, my open actions from meetings, the national progress
     and the next meeting."""
     member = getattr(request.user, "group_member", None)
+    dashboard = selectors.dashboard(request.user, assignments_page=request.GET.get("assignments"))
     return render(
         request,
         "forces/dashboard.html",
         {
-            "dashboard": selectors.dashboard(request.user),
+            "dashboard": dashboard,
+            "my_assignments": dashboard.my_assignments,
             "open_actions": list(open_actions_for(member)) if member else [],
         },
     )
@@ -81,12 +84,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """`/forces/plans/`: every current plan with its review status and reviewers."""
     form = PlanListFilterForm(request.GET or None)
     filters = form.filters()
-    rows = selectors.plan_list(request.user, filters)
+    page = selectors.plan_list_page(request.user, filters, number=request.GET.get("page"))
+    rows = page.object_list
     return render(
         request,
         "forces/plan_list.html",
         # `plans`: the plans shown, as the list's context has always named them.
-        {"form": form, "filters": filters, "rows": rows, "plans": [row.plan for row in rows]},
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "plans": [row.plan for row in rows],
+        },
     )
 
 
@@ -106,6 +116,9 @@ def plan_summary(request: HttpRequest) -> HttpResponse:
         "forces/plan_summary.html",
         {
             "summary": summary,
+            "heatmap": paginate(
+                summary.rows, number=request.GET.get("page"), per_page=HEATMAP_ROWS_PER_PAGE
+            ),
             "can_download": can_download_reviews(request.user),
             "is_secretariat": is_secretariat(request.user),
             "chart_width": CHART_WIDTH,
@@ -114,6 +127,7 @@ def plan_summary(request: HttpRequest) -> HttpResponse:
 
 
 CHART_WIDTH = 300
+HEATMAP_ROWS_PER_PAGE = 50
 
 
 def _download_gate(request: HttpRequest) -> None:

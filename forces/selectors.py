@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from forces.models import (
     ReviewAssignment,
 )
 from oversight.models import Meeting
+from oversight.pagination import paginate
 from recommendations.models import Area
 
 LEADERSHIP = "leadership"
@@ -175,13 +177,19 @@ def current_plans_with_reviews(*, with_moderated_ratings: bool = False):
 def plan_rows(user: AbstractBaseUser) -> list[PlanRow]:
     """Every current plan as a row of the plans list: six queries (five, then the user's own
     reviews' statuses)."""
+    return _plan_rows(user, list(current_plans_with_reviews()))
+
+
+def _plan_rows(user: AbstractBaseUser, plans: list[ActionPlan]) -> list[PlanRow]:
+    """Rows for `plans` (fetched by `current_plans_with_reviews`): one query more, the user's
+    own reviews' statuses."""
     mine = dict(
         PlanReview.objects.by(user)
-        .filter(plan__in=ActionPlan.objects.current())
+        .filter(plan__in=[plan.pk for plan in plans])
         .values_list("plan_id", "status")
     )
     rows = []
-    for plan in current_plans_with_reviews():
+    for plan in plans:
         assignments = list(plan.assignments.all())
         rows.append(
             PlanRow(
@@ -202,6 +210,36 @@ class PlanListFilters:
     statuses: tuple[str, ...] = ()
     mine: bool = False
     sort: str = "name"
+
+
+PLANS_PER_PAGE = 50
+
+
+def plan_list_page(
+    user: AbstractBaseUser, filters: PlanListFilters, *, number: str | int | None
+) -> Page:
+    """One page of the plans list, filtered and sorted as the member asked, as `PlanRow`s.
+
+    By force name, the database filters and pages the plans, so a page costs the same
+    whatever the number of forces: the count, then the page's plans with their assignments,
+    reviews and ratings, and the user's own reviews. A review status is worked out from each
+    plan's reviews, so filtering or sorting by it reads every plan first.
+    """
+    if filters.statuses or filters.sort == "status":
+        return paginate(plan_list(user, filters), number=number, per_page=PLANS_PER_PAGE)
+    plans = current_plans_with_reviews()
+    if filters.nation:
+        plans = plans.filter(force__nation=filters.nation)
+    if filters.mine:
+        plans = plans.filter(
+            Exists(ReviewAssignment.objects.filter(plan=OuterRef("pk"), reviewer=user))
+        )
+    return paginate(
+        plans,
+        number=number,
+        per_page=PLANS_PER_PAGE,
+        rows=lambda page_plans: _plan_rows(user, page_plans),
+    )
 
 
 def plan_list(user: AbstractBaseUser, filters: PlanListFilters) -> list[PlanRow]:
@@ -240,7 +278,7 @@ class NationProgress:
 
 @dataclass
 class Dashboard:
-    my_assignments: list[MyAssignment]
+    my_assignments: Page  # of MyAssignment
     national: NationProgress
     nations: list[NationProgress] = field(default_factory=list)
     next_meeting: Meeting | None = None
@@ -249,25 +287,38 @@ class Dashboard:
 PROVIDED_STATUSES = (ActionPlan.Status.PROVIDED, ActionPlan.Status.REVIEWED)
 
 
-def dashboard(user: AbstractBaseUser, today: datetime.date | None = None) -> Dashboard:
-    """The signed-in member's assignments and the national progress, in five queries."""
+ASSIGNMENTS_PER_PAGE = 20
+
+
+def dashboard(
+    user: AbstractBaseUser,
+    today: datetime.date | None = None,
+    *,
+    assignments_page: str | int | None = None,
+) -> Dashboard:
+    """The signed-in member's assignments (one page of them: `?assignments=N`) and the
+    national progress, in six queries."""
     today = today or timezone.localdate()
     own_review = PlanReview.objects.by(user).filter(plan=OuterRef("plan"))
-    mine = [
-        MyAssignment(
-            assignment=assignment,
-            review_status=assignment.own_review_status or "",
-            overdue=assignment.due_on < today
-            and assignment.own_review_status != PlanReview.Status.SUBMITTED,
-        )
-        for assignment in (
-            ReviewAssignment.objects.of_current_plans()
-            .for_reviewer(user)
-            .select_related("plan__force")
-            .annotate(own_review_status=own_review.values("status")[:1])
-            .order_by("due_on", "plan__force__name")
-        )
-    ]
+    mine = paginate(
+        ReviewAssignment.objects.of_current_plans()
+        .for_reviewer(user)
+        .select_related("plan__force")
+        .annotate(own_review_status=own_review.values("status")[:1])
+        .order_by("due_on", "plan__force__name", "pk"),
+        number=assignments_page,
+        per_page=ASSIGNMENTS_PER_PAGE,
+        parameter="assignments",
+        rows=lambda assignments: [
+            MyAssignment(
+                assignment=assignment,
+                review_status=assignment.own_review_status or "",
+                overdue=assignment.due_on < today
+                and assignment.own_review_status != PlanReview.Status.SUBMITTED,
+            )
+            for assignment in assignments
+        ],
+    )
     nations = {value: NationProgress(label=label) for value, label in Force.Nation.choices}
     for row in Force.objects.values("nation").annotate(count=Count("pk")):
         nations[row["nation"]].forces = row["count"]

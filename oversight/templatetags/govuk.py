@@ -56,3 +56,34 @@ class ScrollRegionNode(template.Node):
             value.resolve(context),
             self.nodelist.render(context),
         )
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context: template.Context, page, label: str = "Pages") -> dict:
+    """The GOV.UK pagination component for a page from `oversight.pagination.page_of`: previous,
+    next and the page numbers around this one, keeping the address's other parameters (filters).
+
+    Nothing is shown when everything fits on one page.
+    """
+    request = context["request"]
+    parameter = getattr(page, "parameter", "page")
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(number)
+        return "?" + query.urlencode()
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    items = [
+        {"ellipsis": True}
+        if number == page.paginator.ELLIPSIS
+        else {"number": number, "href": link(number), "current": number == page.number}
+        for number in numbers
+    ]
+    return {
+        "page": page,
+        "label": label,
+        "items": items,
+        "previous_href": link(page.previous_page_number()) if page.has_previous() else "",
+        "next_href": link(page.next_page_number()) if page.has_next() else "",
+    }

@@ -90,15 +90,20 @@ SIGNED_IN = 4
 @pytest.mark.parametrize("count", [43, 430])
 def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_client):
     build(count, reviewers)
-    # The dashboard: my assignments with their plans and my reviews' statuses; forces per
-    # nation; current plans provided and moderated per nation; assignments and submitted
-    # reviews per nation; my open actions from meetings; the next meeting; the draft update
-    # shared with the group.
-    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 7
-    # The list: my reviews' statuses; current plans with force and moderation; their
-    # assignments with reviewers, members and organisations; their submitted reviews; the
-    # reviews' area ratings.
-    assert get_counting(member_client, "/forces/plans/")[0] == SIGNED_IN + 5
+    # The dashboard: how many assignments I have; one page of them with their plans and my
+    # reviews' statuses; forces per nation; current plans provided and moderated per nation;
+    # assignments and submitted reviews per nation; my open actions from meetings; the next
+    # meeting; the draft update shared with the group.
+    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 8
+    # The list, a page at a time: how many plans match; the page's current plans with force
+    # and moderation; their assignments with reviewers, members and organisations; their
+    # submitted reviews; the reviews' area ratings; my reviews' statuses.
+    assert get_counting(member_client, "/forces/plans/")[0] == SIGNED_IN + 6
+    assert get_counting(member_client, "/forces/plans/?nation=wales&mine=on&page=2")[0] == (
+        SIGNED_IN + 6
+    )
+    # By review status, every plan is read to work out its status (no count: the page is
+    # cut from that list): the same five without the count.
     assert get_counting(member_client, "/forces/plans/?sort=status&nation=wales&mine=on")[0] == (
         SIGNED_IN + 5
     )
@@ -236,3 +241,61 @@ def test_the_public_never_sees_a_review_or_a_rating(reviewers, anonymous_client,
         "/forces/plans/summary/reviews.csv",
     ):
         assert anonymous_client.get(url)["Location"].startswith("/accounts/sign-in/")
+
+
+def test_the_plans_list_is_paged_and_keeps_its_filters(reviewers, member_client) -> None:
+    build(120, reviewers)  # 50 a page: three pages
+
+    first = member_client.get("/forces/plans/?nation=england")
+    last = member_client.get("/forces/plans/?nation=england&page=3")
+    beyond = member_client.get("/forces/plans/?nation=england&page=99")
+    nonsense = member_client.get("/forces/plans/?page=%3Cscript%3E")
+
+    english = Force.objects.filter(nation="england").count()
+    assert len(first.context["rows"]) == 50
+    assert len(last.context["rows"]) == english - 100
+    assert [row.plan for row in beyond.context["rows"]] == [
+        row.plan for row in last.context["rows"]
+    ]
+    assert nonsense.status_code == 200 and nonsense.context["page"].number == 1
+    page = first.content.decode()
+    assert f"{english} plans" in page and "Showing 1 to 50" in page
+    assert 'aria-label="Pages of plans"' in page
+    assert 'href="?nation=england&amp;page=2"' in page  # the filter kept
+    assert 'aria-current="page"' in page
+    names = [row.plan.force.name for page_ in (first, last) for row in page_.context["rows"]]
+    assert names == sorted(names)
+
+
+def test_a_short_list_has_no_pagination(reviewers, member_client) -> None:
+    build(6, reviewers)
+
+    page = member_client.get("/forces/plans/").content.decode()
+
+    assert "govuk-pagination" not in page
+
+
+def test_the_dashboard_pages_my_assignments(reviewers, member_client) -> None:
+    build(45, reviewers)  # 45 assignments each, 20 a page
+
+    first = member_client.get("/members/")
+    third = member_client.get("/members/?assignments=3")
+
+    assert len(first.context["my_assignments"]) == 20
+    assert len(third.context["my_assignments"]) == 5
+    page = first.content.decode()
+    assert "45 reviews assigned to you" in page
+    assert 'href="?assignments=2"' in page
+
+
+def test_the_summary_pages_its_heatmap_but_counts_every_plan(reviewers, secretariat_client):
+    build(60, reviewers)
+
+    response = secretariat_client.get("/forces/plans/summary/?page=2")
+
+    assert len(response.context["heatmap"]) == 10
+    page = response.content.decode()
+    assert "Counted ratings of 60 current plans" in page
+    # The charts count all sixty, not the page: the bars of the overall judgement add up.
+    overall = next(chart for chart in response.context["summary"].charts if chart.key == "overall")
+    assert sum(count for _, _, count in overall.bars) == 60

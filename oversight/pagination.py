@@ -1,0 +1,31 @@
+"""Pages of a long list, for the GOV.UK pagination component (`{% pagination page %}`).
+
+A page number that is not a number, or past the end, shows the nearest page: an address typed
+by hand or kept from a longer list is never an error page.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+def paginate(
+    items: QuerySet | Sequence[Any],
+    *,
+    number: str | int | None,
+    per_page: int,
+    parameter: str = "page",
+    rows: Callable[[list[Any]], list[Any]] | None = None,
+) -> Page:
+    """Page `number` of `items` (from `?<parameter>=N`); `rows` turns the page's items into
+    what the page shows (for example, plans into rows with their reviews).
+
+    On a queryset it costs two queries (the count, then the page), whatever the list's length.
+    """
+    page = Paginator(items, per_page).get_page(number)
+    if rows is not None:
+        page.object_list = rows(list(page.object_list))
+    page.parameter = parameter
+    return page
