@@ -83,3 +83,24 @@ def test_at_320px_the_page_does_not_scroll_sideways(
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(path)
     assert no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", [1024, 320])
+def test_a_long_plans_list_is_paged_accessibly(
+    page: Page, context: BrowserContext, live_server, member, width
+) -> None:
+    for index in range(60):
+        ProvidedActionPlanFactory(force=ForceFactory(name=f"Force {index:02}"))
+    sign_in(context, member, live_server.url)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/forces/plans/")
+    pages = page.get_by_role("navigation", name="Pages of plans")
+    expect(page.get_by_text("63 plans")).to_be_visible()
+
+    pages.get_by_role("link", name="Next page").click()
+
+    expect(page).to_have_url(re.compile(r"/forces/plans/\?page=2$"))
+    expect(pages.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("row", name=re.compile("Gwent Police"))).to_be_visible()
+    assert_accessible(page)
+    assert no_sideways_scroll(page)
