@@ -157,6 +157,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Seconds each worker keeps a published page in memory (0: never). Shared caches keep it for 300.
 PUBLISHED_PAGE_CACHE_SECONDS = env.int("PUBLISHED_PAGE_CACHE_SECONDS", default=10)
+# Pages made from the publications alone (home, lists, datasets) each worker keeps, rendered
+# once per publication (reports.published_responses); 0 renders every request.
+PUBLICATION_PAGES_KEPT = env.int("PUBLICATION_PAGES_KEPT", default=200)
 # The largest request body accepted, except on the admin pages that take documents, which
 # accept an upload (oversight.uploads.MAX_UPLOAD_BYTES) and this much more for the other fields.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=1024 * 1024)

@@ -6,13 +6,14 @@ from oversight import accounts, views
 from oversight.accounts import PasswordResetRequestView
 from reports.alert_views import privacy_notice
 from reports.public_views import HomeView
+from reports.published_responses import made_from_publications
 
 admin.site.site_header = "National Oversight Group: secretariat"
 admin.site.site_title = "National Oversight Group admin"
 admin.site.index_title = "Records"
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", made_from_publications(HomeView.as_view()), name="home"),
     path("admin/", admin.site.urls),
     path("updates/", include("reports.urls")),
     path("recommendations/", include("reports.recommendation_urls")),

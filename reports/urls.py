@@ -3,6 +3,7 @@ from django.views.decorators.http import require_safe
 
 from reports import data_views, views
 from reports.feeds import PublishedEditionsFeed
+from reports.published_responses import made_from_publications
 
 
 class RevisionConverter:
@@ -23,8 +24,12 @@ register_converter(RevisionConverter, "revision")
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.EditionListView.as_view(), name="edition-list"),
-    path("feed/", require_safe(PublishedEditionsFeed()), name="edition-feed"),
+    path("", made_from_publications(views.EditionListView.as_view()), name="edition-list"),
+    path(
+        "feed/",
+        require_safe(made_from_publications(PublishedEditionsFeed())),
+        name="edition-feed",
+    ),
     path("<slug:slug>.pdf", views.edition_pdf, name="edition-pdf"),
     path("<slug:slug>.json", data_views.edition_json, name="edition-json"),
     path("<slug:slug>/", views.edition_detail, name="edition-detail"),

@@ -52,7 +52,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not publications:
         return _draft_preview(request, slug)
     current = publications[0]
-    return _published_response(
+    return published_response(
         request,
         lambda: _publication_page(request, current, publications, slug=slug),
         # The link to the changes page appears once an earlier edition is published.
@@ -68,7 +68,7 @@ def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResp
     shown = next((pub for pub in publications if pub.revision == revision), None)
     if shown is None:
         raise Http404("No such revision")
-    return _published_response(
+    return published_response(
         request,
         lambda: _publication_page(request, shown, publications, slug=slug, as_revision=True),
         # The banner names the current revision, so a correction changes this page too.
@@ -169,7 +169,7 @@ def edition_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return _preview_response(request, edition, content, comment_form=form)
 
 
-def _published_response(
+def published_response(
     request: HttpRequest,
     make_response: Callable[[], HttpResponse],
     *,
@@ -207,7 +207,7 @@ def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return response
 
-    return _published_response(
+    return published_response(
         request,
         pdf_response,
         etag=current.etag,
@@ -232,7 +232,7 @@ def edition_changes(request: HttpRequest, slug: str) -> HttpResponse:
             snapshot_read(previous.content), snapshot_read(current.content)
         ),
     }
-    return _published_response(
+    return published_response(
         request,
         lambda: render(request, "reports/edition_changes.html", context),
         # A correction to either edition changes the comparison.

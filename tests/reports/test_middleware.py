@@ -67,7 +67,7 @@ def test_query_strings_and_private_pages_are_never_kept(
     anonymous_client.get(EDITION_URL + "?utm_source=junk")
     draft = ProgressUpdateFactory().edition
     member_client.get(f"/updates/{draft.slug}/")
-    member_client.get("/")
+    member_client.get("/members/")
 
     assert middleware._pages == {}
 

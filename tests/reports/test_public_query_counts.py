@@ -30,11 +30,12 @@ def editions_with_a_previous(request) -> list[str]:
     return _publish(request.param)
 
 
-def test_the_feed_takes_one_query_however_many_editions(
+def test_the_feed_takes_two_queries_however_many_editions(
     published_editions, anonymous_client, django_assert_num_queries
 ):
-    # 1. The latest publication of each published edition, with its edition.
-    with django_assert_num_queries(1):
+    # 1. The publications' version (the ETag; reports.published_responses).
+    # 2. The latest publication of each published edition, with its edition.
+    with django_assert_num_queries(2):
         response = anonymous_client.get("/updates/feed/")
 
     assert response.status_code == 200
@@ -52,11 +53,12 @@ def test_the_changes_page_takes_two_queries_however_many_editions(
     assert response.status_code == 200
 
 
-def test_the_editions_list_takes_one_query_however_many_editions(
+def test_the_editions_list_takes_two_queries_however_many_editions(
     published_editions, anonymous_client, django_assert_num_queries
 ):
-    # 1. The latest publication of each edition, with its edition (title and period only).
-    with django_assert_num_queries(1):
+    # 1. The publications' version (the ETag; reports.published_responses).
+    # 2. The latest publication of each edition, with its edition (title and period only).
+    with django_assert_num_queries(2):
         response = anonymous_client.get("/updates/")
 
     assert response.status_code == 200
@@ -64,12 +66,13 @@ def test_the_editions_list_takes_one_query_however_many_editions(
         assert f'href="/updates/{slug}/"' in response.content.decode()
 
 
-def test_the_home_page_takes_two_queries_however_many_editions(
+def test_the_home_page_takes_three_queries_however_many_editions(
     published_editions, anonymous_client, django_assert_num_queries
 ):
-    # 1. The number of recommendations, for the introduction.
-    # 2. The latest publication of the newest published edition, with its edition.
-    with django_assert_num_queries(2):
+    # 1. The publications' version (the ETag; reports.published_responses).
+    # 2. The number of recommendations, for the introduction.
+    # 3. The latest publication of the newest published edition, with its edition.
+    with django_assert_num_queries(3):
         response = anonymous_client.get("/")
 
     assert response.status_code == 200
