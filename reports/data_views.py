@@ -24,6 +24,7 @@ from reports.datasets import (
     dataset_render,
     edition_document,
 )
+from reports.published_responses import kept_response
 from reports.selectors import (
     current_publication,
     publications_version,
@@ -59,7 +60,7 @@ def dataset_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     dataset = DATASETS.get(name)
     if dataset is None:
         raise Http404("No such dataset")
-    latest_id, updated_at = publications_version()
+    version = latest_id, updated_at = publications_version()
 
     def make() -> HttpResponse:
         body = dataset_render(
@@ -67,7 +68,13 @@ def dataset_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         )
         return _file_response(body, fmt, dataset.filename(fmt), attachment=fmt == "csv")
 
-    return _conditional(request, make, etag=f'"{name}-{fmt}-{latest_id}"', updated_at=updated_at)
+    # Made once per publication in each worker (reports.published_responses).
+    return _conditional(
+        request,
+        lambda: kept_response(request, version, make),
+        etag=f'"{name}-{fmt}-{latest_id}"',
+        updated_at=updated_at,
+    )
 
 
 @allow_public

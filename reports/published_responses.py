@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from reports.selectors import publications_version
 from reports.views import published_response
 
-# full path -> (version, content, headers)
+# host and full path -> (version, content, headers)
 _kept: "OrderedDict[str, tuple[tuple, bytes, dict[str, str]]]" = OrderedDict()
 
 
@@ -43,31 +43,33 @@ def made_from_publications(view: Callable[..., HttpResponse]) -> Callable[..., H
         latest_id, updated_at = version
         if updated_at is None:  # nothing published yet: the page says so, uncached
             return view(request, *args, **kwargs)
-
-        def render() -> HttpResponse:
-            key = request.get_full_path()
-            kept = _kept.get(key)
-            if kept is not None and kept[0] == version:
-                _kept.move_to_end(key)
-                return HttpResponse(kept[1], headers=kept[2])
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
-            keep = settings.PUBLICATION_PAGES_KEPT
-            if (
-                keep
-                and response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-            ):
-                _kept[key] = (version, response.content, dict(response.items()))
-                _kept.move_to_end(key)
-                while len(_kept) > keep:
-                    _kept.popitem(last=False)
-            return response
-
         return published_response(
-            request, render, etag=f'"publications-{latest_id}"', published_at=updated_at
+            request,
+            lambda: kept_response(request, version, lambda: view(request, *args, **kwargs)),
+            etag=f'"publications-{latest_id}"',
+            published_at=updated_at,
         )
 
     return page
+
+
+def kept_response(
+    request: HttpRequest, version: tuple, make: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The response this worker kept for the request's address at this publications'
+    `version`, or `make()`'s, kept for next time if it may be."""
+    key = request.get_host() + request.get_full_path()  # pages may hold absolute links
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == version:
+        _kept.move_to_end(key)
+        return HttpResponse(kept[1], headers=kept[2])
+    response = make()
+    if hasattr(response, "render"):
+        response = response.render()
+    keep = settings.PUBLICATION_PAGES_KEPT
+    if keep and response.status_code == 200 and not response.streaming and not response.cookies:
+        _kept[key] = (version, response.content, dict(response.items()))
+        _kept.move_to_end(key)
+        while len(_kept) > keep:
+            _kept.popitem(last=False)
+    return response
