@@ -76,3 +76,14 @@ def stored_keys(store: ObjectStore) -> list[str]:
 
 def stored_bytes(store: ObjectStore, key: str) -> bytes:
     return store.client().get_object(Bucket=store.bucket, Key=key)["Body"].read()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root_outside_the_work_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Files a test stores on the local disk (publication PDFs a job makes, say) land in a
+    temporary folder, never in the checkout's media/. Tests of uploads set their own."""
+    from django.test import override_settings
+
+    media_root = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media_root):
+        yield media_root
