@@ -7,6 +7,8 @@ own free ports with its own bucket, only if some test of that worker needs it, a
 the end of the session. The bucket is emptied after each test.
 """
 
+import importlib.util
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -14,8 +16,20 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from object_store import REGION, ObjectStore
+
+def _load_script(name: str):
+    """A module of scripts/ (not a package: the scripts run on their own)."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+object_store_script = _load_script("object_store")
+ObjectStore = object_store_script.ObjectStore
+REGION = object_store_script.REGION
 
 
 def s3_storages(base: dict, store: ObjectStore) -> dict:
@@ -41,8 +55,9 @@ def s3_storages(base: dict, store: ObjectStore) -> dict:
 
 
 @pytest.fixture(scope="session")
-def object_store(worker_id: str) -> Iterator[ObjectStore]:
+def object_store() -> Iterator[ObjectStore]:
     """One SeaweedFS server for this pytest-xdist worker ("master" without xdist)."""
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")
     data_dir = Path(tempfile.mkdtemp(prefix=f"oversight-s3-{worker_id}-"))
     store = ObjectStore(data_dir=data_dir, bucket=f"oversight-test-{worker_id}".lower())
     store.start()
