@@ -178,6 +178,17 @@ class ObjectStore:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
             self.process = None
+        # weed leaves its local sockets behind when killed; each is named after a port of ours.
+        for kind, port in (
+            ("master-grpc", self.ports.get("master_grpc")),
+            ("volume-grpc", self.ports.get("volume_grpc")),
+            ("s3-grpc", self.ports.get("s3_grpc")),
+            ("s3", self.s3_port),
+            ("filer", self.ports.get("filer")),
+            ("filer-grpc", self.ports.get("filer_grpc")),
+        ):
+            if port:
+                Path(f"/tmp/seaweedfs-{kind}-{port}.sock").unlink(missing_ok=True)  # noqa: S108
         if remove_data:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
