@@ -141,8 +141,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (plan documents, meeting papers, publication PDFs). With S3_BUCKET set they
+# live in object storage, through django-storages' S3 backend, so every app server sees the same
+# files; otherwise on the local disk (MEDIA_ROOT), so `make run` needs nothing. Either way no URL
+# serves them: downloads stream through views that check who is asking, so objects are private
+# (no ACL, the bucket's own policy) and no signed URLs are made.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env.str("S3_REGION", default="us-east-1"),
+        "default_acl": None,
+        "querystring_auth": False,
+        # Two uploads never share a name (oversight.uploads names them); never rename silently.
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+        # "path" (bucket in the path) suits S3-compatible stores on one host; AWS takes "auto".
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+    }
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_options,
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     # Compressed files with content-hashed names, so they can be cached for ever.
     "staticfiles": {
         "BACKEND": env.str(

@@ -491,13 +491,29 @@ class Publication(models.Model):
         return f'"{self.edition_id}-{self.revision}"'
 
 
+def publication_pdf_path(pdf: "PublicationPdf", filename: str) -> str:
+    """Where a publication's PDF is kept in file storage: named after the edition and revision."""
+    publication = pdf.publication
+    return f"publication-pdfs/{publication.edition.slug}-revision-{publication.revision}.pdf"
+
+
 class PublicationPdf(models.Model):
-    """The PDF of a publication, made on first request and kept: inserted once, never changed."""
+    """The PDF of a publication, made by a job once it is published and kept: inserted once,
+    never changed (reports/pdf.py). The file is in file storage (object storage when several app
+    servers run); rows made before that hold the PDF in `content` instead, and stay readable."""
 
     publication = models.OneToOneField(
         Publication, on_delete=models.PROTECT, primary_key=True, related_name="pdf"
     )
-    content = models.BinaryField()
+    file = models.FileField(
+        upload_to=publication_pdf_path,
+        blank=True,
+        max_length=200,
+        help_text="The PDF in file storage, e.g. publication-pdfs/2014-12-revision-1.pdf.",
+    )
+    content = models.BinaryField(
+        blank=True, default=b"", help_text="The PDF itself, in rows made before file storage."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

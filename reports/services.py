@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from reports.models import (
     SectionStatus,
 )
 from reports.snapshot import Snapshot, edition_snapshot, snapshot_read
-from reports.tasks import send_update_alerts
+from reports.tasks import make_publication_pdf, send_update_alerts
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +186,9 @@ def edition_publish(
             compressed_page_store(publication)
     except ValueError:
         logger.warning("event=compressed_page_deferred edition=%s", edition.slug)
-    # Alerts go out from a job, once this has committed (reports/alerts.py).
-    transaction.on_commit(send_update_alerts.enqueue)
+    # Alerts go out from a job, once this has committed (reports/alerts.py); the PDF is made
+    # by a job too, so no reader waits for it (reports/pdf.py).
+    transaction.on_commit(partial(_publication_jobs_enqueue, publication.pk))
     logger.info(
         "event=edition_published edition=%s revision=%s user=%s",
         edition.slug,
@@ -194,6 +196,11 @@ def edition_publish(
         published_by.pk if published_by else "-",
     )
     return publication
+
+
+def _publication_jobs_enqueue(publication_id: int) -> None:
+    send_update_alerts.enqueue()
+    make_publication_pdf.enqueue(publication_id)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -18,7 +18,7 @@ from reports.changes import editions_compare
 from reports.compressed import compressed_page, publication_page_render
 from reports.forms import SectionCommentForm
 from reports.models import Publication, QuarterlyUpdate, SectionComment
-from reports.pdf import publication_pdf
+from reports.pdf import publication_pdf_open
 from reports.selectors import (
     current_publication,
     previous_publication,
@@ -193,27 +193,50 @@ def published_response(
     return response
 
 
+# Seconds a reader who asked for a PDF not made yet is told to wait: the job takes about one.
+PDF_RETRY_AFTER_SECONDS = 30
+
+
 @require_safe
 def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The current publication as a PDF, made once and kept. Public."""
+    """The current publication as a PDF, made by a job once published and kept. Public.
+
+    Streamed from file storage. Before the job has made it, a page saying so (503, at once).
+    """
     current = current_publication(slug)
     if current is None:
         raise Http404("No such edition")
 
     def pdf_response() -> HttpResponse:
-        response = HttpResponse(publication_pdf(current), content_type="application/pdf")
+        file = publication_pdf_open(current)
+        if file is None:
+            return _pdf_not_ready(request, current)
+        response = FileResponse(file, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'inline; filename="national-oversight-group-update-{slug}.pdf"'
         )
         return response
 
-    return published_response(
+    response = published_response(
         request,
         pdf_response,
         etag=current.etag,
         published_at=current.published_at,
         keep_in_memory=False,
     )
+    if response.status_code == 503:
+        # Not the PDF: no cache may keep this answer in its place.
+        for header in ("ETag", "Last-Modified"):
+            del response[header]
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _pdf_not_ready(request: HttpRequest, publication: Publication) -> HttpResponse:
+    context = {"slug": publication.edition.slug, "period_label": publication.edition.period_label}
+    response = render(request, "reports/edition_pdf_not_ready.html", context, status=503)
+    response["Retry-After"] = str(PDF_RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_safe

@@ -5,6 +5,9 @@ from django.test import Client, override_settings
 from oversight.permissions import CHAIRS_OFFICE, GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from tests.oversight.factories import StaffUserFactory, UserFactory
 
+# `file_storage`: default storage in a real SeaweedFS, for tests marked `object_storage`.
+pytest_plugins = ["tests.object_storage"]
+
 
 @pytest.fixture
 def role_groups(db):

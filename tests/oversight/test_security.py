@@ -130,6 +130,8 @@ def test_the_admin_has_the_headers(anonymous_client):
 
 
 def test_a_file_download_has_the_headers(loaded_2014, anonymous_client):
+    call_command("make_publication_pdfs", stdout=StringIO())  # as the job would after publishing
+
     response = anonymous_client.get("/updates/2014-12.pdf", secure=True)
 
     assert response.status_code == 200

@@ -29,6 +29,7 @@ from oversight.uploads import (
 )
 from tests.documents import MINIMAL_PDF, ODT_MIMETYPE, PNG, docx, odt, pdf, zipped
 from tests.forces.factories import ActionPlanFactory, ForceFactory
+from tests.object_storage import stored_bytes, stored_keys
 from tests.oversight.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +333,69 @@ def test_the_change_form_links_the_document_to_its_protected_download(secretaria
     assert f'href="{record.document_download_url}"' in html
     assert f'href="/{record.document.name}"' not in html
     assert secretariat_client.get(record.document_download_url).status_code == 200
+
+
+# ---- The same checks with files in object storage (S3_BUCKET set): a real SeaweedFS ----
+
+
+@pytest.mark.object_storage
+@pytest.mark.parametrize("form", ADD_FORMS)
+@pytest.mark.parametrize(
+    ("content", "extension"),
+    [(MINIMAL_PDF, "pdf"), (docx(), "docx"), (odt(), "odt")],
+    ids=["pdf", "docx", "odt"],
+)
+def test_in_object_storage_a_document_is_stored_under_a_name_made_from_its_type(
+    secretariat_client, file_storage, media_root, form, content, extension
+):
+    response = _upload(secretariat_client, form, content, "../../plan.html", "text/html")
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = form.model.objects.get().document
+    assert re.fullmatch(rf"{form.folder}/[0-9a-f]{{32}}\.{extension}", stored.name)
+    assert stored_keys(file_storage) == [stored.name]
+    assert stored_bytes(file_storage, stored.name) == content
+    assert not any(media_root.iterdir())
+
+
+@pytest.mark.object_storage
+@pytest.mark.parametrize("form", ADD_FORMS)
+def test_in_object_storage_a_refused_upload_stores_nothing(secretariat_client, file_storage, form):
+    response = _upload(secretariat_client, form, PNG, "plan.pdf", "application/pdf")
+
+    assert _document_errors(response) == [WRONG_TYPE_MESSAGE]
+    assert stored_keys(file_storage) == []
+
+
+@pytest.mark.object_storage
+def test_in_object_storage_a_file_over_20mb_is_refused(secretariat_client, file_storage):
+    too_big = pdf_of_size(20 * MB + 1)
+
+    response = _upload(secretariat_client, PAPER_FORM, too_big, "paper.pdf", "application/pdf")
+
+    assert _document_errors(response) == [TOO_BIG_MESSAGE]
+    assert stored_keys(file_storage) == []
+
+
+@pytest.mark.object_storage
+def test_in_object_storage_changing_a_plan_keeps_its_document(secretariat_client, file_storage):
+    plan = ActionPlanFactory(document=SimpleUploadedFile("plan.pdf", MINIMAL_PDF))
+
+    response = secretariat_client.post(
+        reverse("admin:forces_actionplan_change", args=[plan.pk]),
+        {
+            "force": plan.force_id,
+            "version": plan.version,
+            "status": ActionPlan.Status.REVIEWED,
+            "provided_on": "",
+            "summary": "Reviewed in June.",
+            "actions-TOTAL_FORMS": 0,
+            "actions-INITIAL_FORMS": 0,
+            "actions-MIN_NUM_FORMS": 0,
+            "actions-MAX_NUM_FORMS": 1000,
+        },
+    )
+
+    assert response.status_code == 302
+    assert ActionPlan.objects.get().document.name == plan.document.name
+    assert stored_keys(file_storage) == [plan.document.name]

@@ -1,7 +1,8 @@
-"""The edition as a PDF: made once from the publication's snapshot with WeasyPrint, then kept.
+"""The edition as a PDF: made once from the publication's snapshot with WeasyPrint, by a job
+right after publishing (or by the catch-up command), then kept in file storage.
 
 Rendering a real PDF is the slow part (about 1 s), so it happens once for the whole module, in
-the `rendered` fixture; every other test here is quick.
+the `rendered` fixture; every other test here is quick, except those marked slow.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import pypdf
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -33,6 +35,7 @@ RECOMMENDATION_11 = (
     "should be a further multi-agency inspection of these services."
 )
 EDITED = "Edited after publication: this must never reach the published PDF."
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @dataclass(frozen=True)
@@ -46,23 +49,24 @@ class RenderedPdf:
 
 @pytest.fixture(scope="module")
 def rendered(django_db_setup, django_db_blocker) -> Iterator[RenderedPdf]:
-    """The December 2014 edition's PDF, made on its first request (the one slow step).
+    """The December 2014 edition's PDF, made by the catch-up command (the one slow step), as
+    for a publication older than the PDF job.
 
-    Recommendation 11 is edited in the live records after publication and before that first
-    request, so the PDF shows whether it was made from the snapshot. Everything is rolled back
+    Recommendation 11 is edited in the live records after publication and before the PDF is
+    made, so the PDF shows whether it was made from the snapshot. Everything is rolled back
     after the module; each test runs in a savepoint inside this transaction.
     """
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_hmic_2014", stdout=io.StringIO())
         Recommendation.objects.filter(number=11).update(text=EDITED)
+        call_command("make_publication_pdfs", stdout=io.StringIO())
         with override_settings(PUBLISHED_PAGE_CACHE_SECONDS=0):
             response = Client().get(PDF_URL)
         assert response.status_code == 200
-        reader = pypdf.PdfReader(io.BytesIO(response.content))
+        content = b"".join(response.streaming_content)
+        reader = pypdf.PdfReader(io.BytesIO(content))
         pages = [" ".join(page.extract_text().split()) for page in reader.pages]
-        yield RenderedPdf(
-            response["Content-Type"], response.content, reader, pages, " ".join(pages)
-        )
+        yield RenderedPdf(response["Content-Type"], content, reader, pages, " ".join(pages))
         transaction.set_rollback(True)
 
 
@@ -135,12 +139,14 @@ def test_the_pdf_is_tagged_and_describes_itself(rendered: RenderedPdf) -> None:
 def test_the_pdf_is_made_once_and_then_served_as_stored(
     rendered: RenderedPdf, anonymous_client: Client, django_assert_num_queries
 ) -> None:
-    # 1: the edition's current publication, with its edition; 2: its stored PDF.
+    # 1: the edition's current publication, with its edition; 2: its stored PDF's row.
     with django_assert_num_queries(2):
         response = anonymous_client.get(PDF_URL)
 
-    assert response.content == rendered.content
-    assert PublicationPdf.objects.count() == 1
+    assert b"".join(response.streaming_content) == rendered.content
+    (stored,) = PublicationPdf.objects.all()
+    assert stored.file.name == "publication-pdfs/2014-12-revision-1.pdf"
+    assert stored.content == b""
 
 
 def test_a_cache_revalidating_the_pdf_gets_not_modified(
@@ -165,11 +171,11 @@ def test_a_stale_copy_of_the_pdf_gets_the_whole_pdf(
     response = anonymous_client.get(PDF_URL, HTTP_IF_NONE_MATCH='"0-0"')
 
     assert response.status_code == 200
-    assert response.content == rendered.content
+    assert b"".join(response.streaming_content) == rendered.content
     assert response["Content-Type"] == "application/pdf"
 
 
-def test_when_two_requests_race_both_serve_the_pdf_stored_first(
+def test_when_two_jobs_race_both_keep_the_pdf_stored_first(
     rendered: RenderedPdf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = Publication.objects.get()
@@ -182,16 +188,18 @@ def test_when_two_requests_race_both_serve_the_pdf_stored_first(
         body_html=first.body_html,
     )
 
-    def render_while_another_request_stores_its_own(publication: Publication) -> bytes:
+    def render_while_another_job_stores_its_own(publication: Publication) -> bytes:
         PublicationPdf.objects.create(publication=publication, content=b"%PDF- stored first")
         return b"%PDF- made second"
 
     monkeypatch.setattr(
-        "reports.pdf.publication_pdf_render", render_while_another_request_stores_its_own
+        "reports.pdf.publication_pdf_render", render_while_another_job_stores_its_own
     )
 
     assert publication_pdf(correction) == b"%PDF- stored first"
     assert PublicationPdf.objects.filter(publication=correction).count() == 1
+    # The loser's file is deleted: only the first publication's PDF is in storage.
+    assert default_storage.listdir("publication-pdfs")[1] == ["2014-12-revision-1.pdf"]
 
 
 def test_a_corrections_pdf_says_what_changed_and_when(rendered: RenderedPdf) -> None:
@@ -218,6 +226,113 @@ def test_a_draft_edition_has_no_pdf(rendered: RenderedPdf, anonymous_client: Cli
     )
 
     assert anonymous_client.get("/updates/2015-03.pdf").status_code == 404
+
+
+# ---- Made by a job after publishing, kept in file storage (issue 13) ----
+
+
+def _correction(first: Publication) -> Publication:
+    """A second revision of the edition with no PDF yet, as just after it is published."""
+    return Publication.objects.create(
+        edition=first.edition,
+        revision=2,
+        published_at=timezone.now(),
+        change_note="Corrected the date of the second meeting.",
+        content=first.content,
+        body_html=first.body_html,
+    )
+
+
+def test_a_reader_before_the_pdf_is_made_is_told_so_at_once(
+    rendered: RenderedPdf, anonymous_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _correction(Publication.objects.get())
+
+    def never_in_a_request(publication: Publication) -> bytes:
+        raise AssertionError("a request made a reader wait for the PDF to be made")
+
+    monkeypatch.setattr("reports.pdf.publication_pdf_render", never_in_a_request)
+    response = anonymous_client.get(PDF_URL)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    # No cache may keep this in the PDF's place.
+    assert response["Cache-Control"] == "no-store"
+    assert "ETag" not in response
+    assert "Last-Modified" not in response
+    page = response.content.decode()
+    assert "The PDF of this update is not ready yet" in page
+    assert 'href="/updates/2014-12/"' in page
+    assert "govuk-heading-l" in page
+
+
+def test_a_pdf_kept_in_the_database_before_file_storage_is_still_served(
+    rendered: RenderedPdf, anonymous_client: Client
+) -> None:
+    correction = _correction(Publication.objects.get())
+    PublicationPdf.objects.create(publication=correction, content=b"%PDF- kept in the row")
+
+    response = anonymous_client.get(PDF_URL)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF- kept in the row"
+
+
+def test_the_catch_up_command_makes_only_missing_pdfs(rendered: RenderedPdf) -> None:
+    out = io.StringIO()
+
+    call_command("make_publication_pdfs", stdout=out)
+
+    assert out.getvalue() == "0 publication PDFs made.\n"
+
+
+def test_the_catch_up_command_can_queue_jobs_instead(rendered: RenderedPdf) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    correction = _correction(Publication.objects.get())
+    out = io.StringIO()
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        call_command("make_publication_pdfs", "--queue", stdout=out)
+
+    assert out.getvalue() == "1 publication PDFs queued.\n"
+    (job,) = DBTaskResult.objects.filter(task_path="reports.tasks.make_publication_pdf")
+    assert job.args_kwargs["args"] == [correction.pk]
+
+
+@pytest.mark.slow
+@pytest.mark.object_storage
+def test_publishing_queues_a_job_that_keeps_the_pdf_in_object_storage(
+    rendered: RenderedPdf,
+    anonymous_client: Client,
+    file_storage,
+    secretariat_user,
+    django_capture_on_commit_callbacks,
+) -> None:
+    from reports.services import edition_correction_start
+    from tests.object_storage import stored_bytes, stored_keys
+    from tests.oversight.jobs import run_queued_jobs
+    from tests.reports.publishing import publish_for_test
+
+    edition = Publication.objects.get().edition
+    edition_correction_start(edition=edition, started_by=secretariat_user)
+    with override_settings(TASKS=DATABASE_TASKS):
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_for_test(edition, change_note="Corrected the date of the second meeting.")
+        # Published, the job not run yet: the reader is told, not kept waiting.
+        assert anonymous_client.get(PDF_URL).status_code == 503
+
+        run_queued_jobs()
+
+    assert stored_keys(file_storage) == ["publication-pdfs/2014-12-revision-2.pdf"]
+    response = anonymous_client.get(PDF_URL)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert content == stored_bytes(file_storage, "publication-pdfs/2014-12-revision-2.pdf")
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(content)).pages
+    )
+    assert "Corrected the date of the second meeting." in text
 
 
 # ---- The tag tree: what a screen reader reads (issue 12) ----
