@@ -329,6 +329,10 @@ ALERT_SIGNUPS_PER_CLIENT_PER_HOUR = env.int("ALERT_SIGNUPS_PER_CLIENT_PER_HOUR",
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 # Who the public write to about their data (the privacy notice), e.g. the department's DPO.
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@example.gov.uk")
+# Where the public asks for an update in another format, or reports an accessibility problem.
+ACCESSIBLE_FORMAT_EMAIL = env.str(
+    "ACCESSIBLE_FORMAT_EMAIL", default="oversight-secretariat@example.gov.uk"
+)
 
 # Number of reverse proxies in front of the service that append to X-Forwarded-For. With 0 the
 # header is ignored (a client could write anything there) and REMOTE_ADDR is the client address.

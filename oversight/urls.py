@@ -21,6 +21,7 @@ urlpatterns = [
     path("data/", include("reports.data_urls")),
     path("email-alerts/", include("reports.alert_urls")),
     path("privacy/", privacy_notice, name="privacy"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("members/", include("forces.member_urls")),
     # Meeting papers, for group members and the secretariat: uploads have no public URL.
     path(

@@ -1,8 +1,16 @@
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpRequest, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -10,10 +18,28 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from oversight.models import MeetingPaper
-from oversight.permissions import members_area_required
+from oversight.permissions import allow_public, members_area_required
 from oversight.uploads import document_response
 
 logger = logging.getLogger(__name__)
+
+
+# When the accessibility statement was last prepared or reviewed (it says so).
+ACCESSIBILITY_STATEMENT_PREPARED = datetime.date(2026, 12, 2)
+
+
+@allow_public
+@require_safe
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, in the GOV.UK model's words and order. Public."""
+    return render(
+        request,
+        "oversight/accessibility.html",
+        {
+            "contact_email": settings.ACCESSIBLE_FORMAT_EMAIL,
+            "prepared_on": ACCESSIBILITY_STATEMENT_PREPARED,
+        },
+    )
 
 
 @require_safe

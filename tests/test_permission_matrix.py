@@ -235,6 +235,8 @@ ROWS = [
     row(POST, "/email-alerts/unsubscribed/",                     405,   405,   405,   405,   405,   405),
     row(GET,  "/privacy/",                                       200,   200,   200,   200,   200,   200),
     row(POST, "/privacy/",                                       405,   405,   405,   405,   405,   405),
+    row(GET,  "/accessibility/",                                 200,   200,   200,   200,   200,   200),
+    row(POST, "/accessibility/",                                 405,   405,   405,   405,   405,   405),
     row(GET,  "/favicon.ico",  *[moved("/static/govuk/assets/images/favicon.ico")] * 6),
     row(POST, "/favicon.ico",                                    405,   405,   405,   405,   405,   405),
     row(GET,  "/healthz",                                        200,   200,   200,   200,   200,   200),

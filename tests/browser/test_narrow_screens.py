@@ -75,6 +75,7 @@ PAGES = {
     "alerts:unsubscribed": (ANONYMOUS, {}),
     "data:data-index": (ANONYMOUS, {}),
     "privacy": (ANONYMOUS, {}),
+    "accessibility": (ANONYMOUS, {}),
 }
 NOT_PAGES = {
     "reports:edition-feed": "an Atom feed",

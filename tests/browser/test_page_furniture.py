@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import assert_accessible
+
 
 @pytest.fixture
 def hmic_2014(transactional_db) -> None:
@@ -29,3 +31,11 @@ def test_the_signature_description_is_read_out_but_not_shown(page: Page, hmic_20
     metadata = page.locator(".app-metadata")
     expect(metadata).to_be_visible()
     expect(metadata).to_have_text(re.compile(r"From:\s+Home Office\s+Published\s+1 December 2014"))
+
+
+def test_the_accessibility_statement_is_accessible_from_the_footer(page, transactional_db) -> None:
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Accessibility statement").click()
+
+    expect(page.locator("h1")).to_have_text("Accessibility statement")
+    assert_accessible(page)

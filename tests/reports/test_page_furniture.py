@@ -155,3 +155,29 @@ def test_the_home_page_says_review_force_action_plans_in_lower_case(loaded_2014,
     assert "sign in</a> to\n      <a" in page
     assert ">review force action plans</a>" in page
     assert "Review force action plans" not in page
+
+
+def test_each_edition_offers_an_accessible_format_from_the_set_address(
+    settings, loaded_2014, anonymous_client
+):
+    settings.ACCESSIBLE_FORMAT_EMAIL = "formats@example.gov.uk"
+
+    page = anonymous_client.get("/updates/2014-12/").content.decode()
+
+    assert "Request an accessible format" in page
+    assert 'href="mailto:formats@example.gov.uk"' in page
+
+
+def test_the_accessibility_statement_is_linked_from_every_footer(settings, anonymous_client, db):
+    settings.ACCESSIBLE_FORMAT_EMAIL = "formats@example.gov.uk"
+
+    home = anonymous_client.get("/").content.decode()
+    statement = anonymous_client.get("/accessibility/")
+
+    assert 'href="/accessibility/">Accessibility statement</a>' in home
+    assert statement.status_code == 200
+    text = statement.content.decode()
+    assert '<h1 class="govuk-heading-xl">Accessibility statement</h1>' in text
+    assert "partially compliant" in text
+    assert "formats@example.gov.uk" in text
+    assert "Equality Advisory and Support Service" in text

@@ -12,6 +12,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
@@ -58,10 +59,17 @@ def main_of(html: str) -> str:
 
 
 # Added to every edition page since the stored page was served (issue 11): the link to the
-# edition's JSON and the e-mail alerts sign-up. Everything else must be as it was.
+# edition's JSON, the "Request an accessible format" box and the e-mail alerts sign-up.
+# Everything else must be as it was.
 ADDED_SINCE = (
     '          <li><a class="govuk-link" href="/updates/2014-12.json">This update as data (JSON)</a></li>\n',
     "      " + render_to_string("reports/alerts/signup_prompt.html") + "\n",
+    "      "
+    + render_to_string(
+        "reports/includes/accessible_format.html",
+        {"accessible_format_email": settings.ACCESSIBLE_FORMAT_EMAIL},
+    )
+    + "\n",
 )
 
 
