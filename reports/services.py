@@ -27,6 +27,7 @@ from reports.models import (
     SectionComment,
     SectionStatus,
 )
+from reports.search import search_passages_rebuild_for
 from reports.snapshot import Snapshot, edition_snapshot, snapshot_read
 from reports.tasks import send_update_alerts
 
@@ -161,6 +162,7 @@ def edition_publish(
     publication.full_clean()
     publication.save()
     edition_published_sync(edition=edition, publication=publication)
+    search_passages_rebuild_for(publication)
 
     edition.status = QuarterlyUpdate.Status.PUBLISHED
     if edition.published_at is None:
