@@ -75,6 +75,7 @@ PAGES = {
     "alerts:unsubscribed": (ANONYMOUS, {}),
     "data:data-index": (ANONYMOUS, {}),
     "privacy": (ANONYMOUS, {}),
+    "search": (ANONYMOUS, {}),
 }
 NOT_PAGES = {
     "reports:edition-feed": "an Atom feed",
