@@ -641,7 +641,6 @@ class SearchPassage(models.Model):
                 fields=["publication", "position"], name="one_search_passage_per_position"
             )
         ]
-        indexes = [models.Index(fields=["edition_slug"], name="search_passage_edition")]
 
     def __str__(self) -> str:
         return f"{self.edition_slug} {self.section_anchor} #{self.position}"

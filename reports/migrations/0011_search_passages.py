@@ -73,7 +73,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-edition_period', 'position'],
-                'indexes': [models.Index(fields=['edition_slug'], name='search_passage_edition')],
                 'constraints': [models.UniqueConstraint(fields=('publication', 'position'), name='one_search_passage_per_position')],
             },
         ),
