@@ -253,6 +253,20 @@ def test_a_query_with_no_results_says_so(recommendation, anonymous_client):
     )
 
 
+def test_a_query_of_common_words_only_finds_nothing_and_says_why(recommendation, anonymous_client):
+    _published(recommendation, "The training of the call handlers began.")
+
+    response = anonymous_client.get("/search/", {"q": "the of"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    if connection.vendor == "postgresql":  # the English configuration leaves stop words out
+        assert "Nothing in the published updates matches" in page
+        assert "common words such as “the” and “of” are not searched for" in page
+    else:  # SQLite matches the words as they are
+        assert "1 result for" in page
+
+
 def test_a_result_links_to_its_section(recommendation, anonymous_client):
     edition = _published(recommendation, "Training began.")
 
