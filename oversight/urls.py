@@ -7,6 +7,7 @@ from oversight.accounts import PasswordResetRequestView
 from reports.alert_views import privacy_notice
 from reports.public_views import HomeView
 from reports.published_responses import made_from_publications
+from reports.search_views import search_page
 
 admin.site.site_header = "National Oversight Group: secretariat"
 admin.site.site_title = "National Oversight Group admin"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("recommendations/", include("reports.recommendation_urls")),
     path("forces/", include("forces.urls")),
     path("data/", include("reports.data_urls")),
+    path("search/", search_page, name="search"),
     path("email-alerts/", include("reports.alert_urls")),
     path("privacy/", privacy_notice, name="privacy"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -620,3 +621,47 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Alert about {self.publication_id} to subscription {self.subscription_id}"
+
+
+class SearchPassage(models.Model):
+    """One passage of an edition's current publication, for the public search (issue 11).
+
+    Derived and rebuildable (`reports.search`): a foreword paragraph, a recommendation's text,
+    or a bullet or sub-point, copied from the publication's snapshot. On PostgreSQL
+    `search_vector` is the text's English full-text vector, kept by the database and indexed;
+    on SQLite the column is left empty and the search matches words instead.
+    """
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="search_passages"
+    )
+    edition_slug = models.SlugField(max_length=20)
+    edition_period = models.DateField(help_text="For listing results newest edition first.")
+    edition_label = models.CharField(
+        max_length=300, help_text="The title and period, as published."
+    )
+    section_anchor = models.CharField(max_length=100, help_text="“foreword” or a section's anchor.")
+    section_heading = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(help_text="Its order in the edition, from 0.")
+    text = models.TextField()
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["-edition_period", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="one_search_passage_per_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_slug} {self.section_anchor} #{self.position}"
+
+    def get_absolute_url(self) -> str:
+        return (
+            reverse("reports:edition-detail", args=[self.edition_slug]) + f"#{self.section_anchor}"
+        )

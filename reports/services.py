@@ -28,6 +28,7 @@ from reports.models import (
     SectionComment,
     SectionStatus,
 )
+from reports.search import search_passages_rebuild_for
 from reports.snapshot import Snapshot, edition_snapshot, snapshot_read
 from reports.tasks import make_publication_pdf, send_update_alerts
 
@@ -162,6 +163,7 @@ def edition_publish(
     publication.full_clean()
     publication.save()
     edition_published_sync(edition=edition, publication=publication)
+    search_passages_rebuild_for(publication)
 
     edition.status = QuarterlyUpdate.Status.PUBLISHED
     if edition.published_at is None:

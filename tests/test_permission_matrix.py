@@ -213,6 +213,10 @@ ROWS = [
     # ---- Open data and e-mail alerts (issue 11): public; files are read-only ----
     row(GET,  "/data/",                                          200,   200,   200,   200,   200,   200),
     row(POST, "/data/",                                          405,   405,   405,   405,   405,   405),
+    row(GET,  "/search/",                                        200,   200,   200,   200,   200,   200),
+    row(GET,  "/search/?q=risk+assessment",                      200,   200,   200,   200,   200,   200),
+    row(GET,  "/search/?q=%3F%21",                               200,   200,   200,   200,   200,   200),
+    row(POST, "/search/?q=risk",                                 405,   405,   405,   405,   405,   405),
     row(GET,  "/data/recommendations.csv",                       200,   200,   200,   200,   200,   200),
     row(GET,  "/data/no-such-dataset.json",                      404,   404,   404,   404,   404,   404),
     row(POST, "/data/recommendations.csv",                       405,   405,   405,   405,   405,   405),

@@ -45,6 +45,7 @@ from oversight.permissions import role_groups_sync
 from oversight.seed.demo_users import DEMO_USERS
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
+from reports.search import search_passages_rebuild_all
 from reports.services import edition_body_render
 from reports.snapshot import edition_snapshot
 
@@ -251,6 +252,7 @@ class Generator:
             )
             self.progress("publications (rendered)", done, len(editions))
         self.insert("publications", Publication, publications)
+        search_passages_rebuild_all()
 
     def recommendations(self) -> None:
         start = (Recommendation.objects.aggregate(last=models.Max("number"))["last"] or 0) + 1

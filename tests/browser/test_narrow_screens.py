@@ -76,6 +76,7 @@ PAGES = {
     "data:data-index": (ANONYMOUS, {}),
     "privacy": (ANONYMOUS, {}),
     "accessibility": (ANONYMOUS, {}),
+    "search": (ANONYMOUS, {}),
 }
 NOT_PAGES = {
     "reports:edition-feed": "an Atom feed",

@@ -47,6 +47,7 @@ from reports.models import (
     Publication,
     PublicationPdf,
     QuarterlyUpdate,
+    SearchPassage,
     SectionComment,
     SectionStatus,
 )
@@ -290,6 +291,9 @@ NOT_IN_ADMIN = {
     SectionComment,
     # Listed on their edition's change page, written only by the sign-off services.
     EditionSignOffStep,
+    # The public search's passages (issue 11): derived from publications and rebuilt from them
+    # (reports/search.py, `rebuild_search_index`), nothing for the secretariat to edit.
+    SearchPassage,
 }
 
 

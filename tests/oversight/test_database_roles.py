@@ -229,7 +229,7 @@ def test_not_even_the_owner_can_truncate_publications(roles_database):
         for statement in (
             "TRUNCATE reports_publication CASCADE",
             "TRUNCATE reports_publication, reports_publicationpdf, reports_compressedpage, "
-            "reports_alertdelivery",
+            "reports_alertdelivery, reports_searchpassage",
             "TRUNCATE reports_publicationpdf",
             "TRUNCATE reports_quarterlyupdate CASCADE",
         ):
