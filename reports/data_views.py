@@ -86,7 +86,7 @@ def edition_json(request: HttpRequest, slug: str) -> HttpResponse:
             attachment=False,
         ),
         etag=publication.etag,
-        updated_at=publication.published_at,
+        updated_at=publication.changed_at,
     )
 
 
