@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from oversight.mail import email_queue
@@ -305,3 +306,59 @@ def test_the_pdf_of_a_withdrawn_revision_is_the_notice(withdrawn) -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "withdrawn" in text
     assert EMAIL not in text
+
+
+# ---- The admin ----
+
+
+def test_the_admin_asks_for_a_reason_then_a_second_person_confirms(
+    corrected, secretariat_client, secretariat_user, second_secretariat_user
+) -> None:
+    request_url = reverse("admin:reports_publication_withdraw", args=[corrected.pk])
+    confirm_url = reverse("admin:reports_publication_withdraw_confirm", args=[corrected.pk])
+    change_url = reverse("admin:reports_publication_change", args=[corrected.pk])
+
+    assert secretariat_client.get(request_url).status_code == 200
+    refused = secretariat_client.post(request_url, {"reason": "  "})
+    assert refused.status_code == 200
+    assert "There is a problem" in refused.content.decode()
+    assert "Enter why this revision must be withdrawn" in refused.content.decode()
+    assert not PublicationWithdrawal.objects.exists()
+
+    response = secretariat_client.post(request_url, {"reason": "It gave a phone number."})
+    assert response.status_code == 302 and response["Location"] == change_url
+    change_page = secretariat_client.get(change_url).content.decode()
+    assert "Requested by" in change_page and "It gave a phone number." in change_page
+    assert "Confirm withdrawal" in change_page
+
+    # The requester sees the request, no button, and cannot confirm it by posting.
+    own = secretariat_client.get(confirm_url)
+    assert own.status_code == 200
+    assert 'value="Confirm withdrawal"' not in own.content.decode()
+    posted = secretariat_client.post(confirm_url)
+    assert posted.status_code == 200
+    assert "someone else" in posted.content.decode()
+    corrected.refresh_from_db()
+    assert corrected.withdrawn_at is None
+
+    second = Client()
+    second.force_login(second_secretariat_user)
+    assert 'value="Confirm withdrawal"' in second.get(confirm_url).content.decode()
+    assert second.post(confirm_url)["Location"] == change_url
+    corrected.refresh_from_db()
+    assert corrected.withdrawn_at is not None
+    change_page = second.get(change_url).content.decode()
+    assert "Confirmed by" in change_page
+    assert EMAIL not in change_page
+    # Asking again: it is withdrawn already.
+    assert second.get(request_url)["Location"] == change_url
+
+
+def test_people_without_the_permission_cannot_reach_the_withdrawal_pages(
+    corrected, chairs_office_client
+) -> None:
+    for name in (
+        "admin:reports_publication_withdraw",
+        "admin:reports_publication_withdraw_confirm",
+    ):
+        assert chairs_office_client.get(reverse(name, args=[corrected.pk])).status_code == 403
