@@ -67,7 +67,10 @@ def dataset_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         )
         return _file_response(body, fmt, dataset.filename(fmt), attachment=fmt == "csv")
 
-    return _conditional(request, make, etag=f'"{name}-{fmt}-{latest_id}"', updated_at=updated_at)
+    # A withdrawal changes no id: the time of the latest change is in the tag too.
+    changed = int(updated_at.timestamp() * 1_000_000) if updated_at else 0
+    etag = f'"{name}-{fmt}-{latest_id}-{changed}"'
+    return _conditional(request, make, etag=etag, updated_at=updated_at)
 
 
 @allow_public

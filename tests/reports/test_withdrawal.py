@@ -279,6 +279,8 @@ def test_a_withdrawn_current_revision_shows_the_notice_in_every_format(
     ProgressUpdateFactory(edition=edition, text=PLANTED)
     publication = publish_for_test(edition, warnings_accepted=True)
     etag_before = anonymous_client.get(reverse("reports:edition-json", args=["2014-12"]))["ETag"]
+    dataset_before = anonymous_client.get("/data/progress-updates.csv")
+    assert EMAIL in dataset_before.content.decode()
     _withdraw(publication, secretariat_user, second_secretariat_user)
     publication.refresh_from_db()
     notice = publication.content["withdrawn"]["notice"]
@@ -291,6 +293,12 @@ def test_a_withdrawn_current_revision_shows_the_notice_in_every_format(
     document = json.loads(data.content)
     assert document["withdrawn"]["notice"] == notice
     assert EMAIL not in data.content.decode() and PHONE not in data.content.decode()
+
+    dataset = anonymous_client.get(
+        "/data/progress-updates.csv", headers={"If-None-Match": dataset_before["ETag"]}
+    )
+    assert dataset.status_code == 200  # never a 304 that keeps the old file in a cache
+    assert EMAIL not in dataset.content.decode()
 
     feed = anonymous_client.get(reverse("reports:edition-feed"))
     assert notice in feed.content.decode() and EMAIL not in feed.content.decode()
