@@ -441,7 +441,8 @@ class Publication(models.Model):
     """One published revision of an edition, frozen: what the public read, word for word.
 
     Rows are only ever inserted. PostgreSQL refuses to update or delete them (a trigger,
-    see migration 0003); the admin offers no way to.
+    see migrations 0003 and 0013); the admin offers no way to. The one exception is a
+    withdrawal (`PublicationWithdrawal`, ADR 6): its text replaced by a notice, once.
     """
 
     edition = models.ForeignKey(

@@ -183,13 +183,21 @@ def withdrawn_body_render(content: Snapshot) -> str:
 
 def withdrawn_passages(publication: Publication) -> list[str]:
     """The text being withdrawn: the revision's foreword paragraphs and bullets that no other
-    publication still shows, and any e-mail address or phone number in them."""
+    publication still shows, and any e-mail address or phone number in them that none
+    shows."""
     kept = set()
     others = Publication.objects.exclude(pk=publication.pk).filter(withdrawn_at__isnull=True)
     for content in others.values_list("content", flat=True):
         kept.update(_passages(content))
     passages = [p for p in _passages(publication.content) if p not in kept]
-    found = [match for p in passages for pattern in (EMAIL, PHONE) for match in pattern.findall(p)]
+    # An address still published elsewhere (a helpline's) is not personal data to remove.
+    found = [
+        match
+        for p in passages
+        for pattern in (EMAIL, PHONE)
+        for match in pattern.findall(p)
+        if not any(match in text for text in kept)
+    ]
     # Longest first, so that a passage is replaced whole before the address inside it.
     return sorted(set(passages) | set(found), key=lambda text: (-len(text), text))
 
