@@ -1037,6 +1037,37 @@ class PublicationAdmin(ReadOnlyAdmin):
         return format_html('<pre class="app-source">{}</pre>', publication.body_html)
 
 
+@admin.register(PublicationWithdrawal)
+class PublicationWithdrawalAdmin(ReadOnlyAdmin):
+    """Withdrawals asked for and confirmed: who, when and why. Asked for and confirmed on the
+    publication's own pages, never changed here."""
+
+    list_display = (
+        "publication",
+        "requested_by",
+        "requested_at",
+        "reason",
+        "confirmed_by",
+        "confirmed_at",
+        "next_step",
+    )
+    list_select_related = ("publication__edition", "requested_by", "confirmed_by")
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PublicationWithdrawal]:
+        return super().get_queryset(request).defer("publication__content", "publication__body_html")
+
+    @admin.display(description="next step")
+    def next_step(self, withdrawal: PublicationWithdrawal) -> str:
+        if withdrawal.is_confirmed:
+            return "Withdrawn"
+        return format_html(
+            '<a href="{}">Confirm withdrawal</a> (someone other than the requester)',
+            reverse("admin:reports_publication_withdraw_confirm", args=[withdrawal.publication_id]),
+        )
+
+
 @admin.register(PublicationPdf)
 class PublicationPdfAdmin(ReadOnlyAdmin):
     """The PDFs made of publications, kept once made. The file itself is not shown here."""

@@ -370,3 +370,33 @@ def test_people_without_the_permission_cannot_reach_the_withdrawal_pages(
         "admin:reports_publication_withdraw_confirm",
     ):
         assert chairs_office_client.get(reverse(name, args=[corrected.pk])).status_code == 403
+
+
+def test_the_changes_page_shows_the_notice_instead_of_a_comparison(
+    role_groups, secretariat_user, second_secretariat_user, anonymous_client
+) -> None:
+    earlier = QuarterlyUpdateFactory(slug="2014-12")
+    bullet = ProgressUpdateFactory(edition=earlier, text="The first update's progress.")
+    publish_for_test(earlier)
+    later = QuarterlyUpdateFactory(slug="2015-03")
+    ProgressUpdateFactory(edition=later, recommendation=bullet.recommendation, text=PLANTED)
+    publication = publish_for_test(later, warnings_accepted=True)
+    changes_url = reverse("reports:edition-changes", args=["2015-03"])
+    assert PLANTED in anonymous_client.get(changes_url).content.decode()
+
+    _withdraw(publication, secretariat_user, second_secretariat_user)
+    publication.refresh_from_db()
+
+    page = anonymous_client.get(changes_url).content.decode()
+    assert publication.content["withdrawn"]["notice"] in page
+    assert EMAIL not in page and "Removed bullets" not in page
+
+
+def test_the_withdrawals_list_names_who_asked_and_who_confirmed(
+    corrected, secretariat_user, second_secretariat_user, secretariat_client
+) -> None:
+    _withdraw(corrected, secretariat_user, second_secretariat_user)
+    page = secretariat_client.get(reverse("admin:reports_publicationwithdrawal_changelist"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Bullet gave a phone number." in text and "Withdrawn" in text
