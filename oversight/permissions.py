@@ -50,6 +50,12 @@ SECRETARIAT_EXCLUDED = {
     },
     # Four eyes: approval is the chair's office's, never the preparers'.
     "quarterlyupdate": ("approve_quarterlyupdate",),
+    # Withdrawals are written by reports/withdrawal.py only (request, then confirm).
+    "publicationwithdrawal": (
+        "add_publicationwithdrawal",
+        "change_publicationwithdrawal",
+        "delete_publicationwithdrawal",
+    ),
     # Sign-off steps are written by the sign-off services only.
     "editionsignoffstep": (
         "add_editionsignoffstep",
@@ -93,6 +99,7 @@ APPROVE_PERMISSION = "reports.approve_quarterlyupdate"
 START_EDITION_PERMISSION = "reports.add_quarterlyupdate"
 PREPARE_EDITION_PERMISSION = "reports.change_quarterlyupdate"
 REOPEN_REVIEW_PERMISSION = "forces.reopen_planreview"
+WITHDRAW_PERMISSION = "reports.withdraw_publication"
 
 
 def _permissions(permission_model: Any, pairs: tuple[tuple[str, str], ...]) -> Any:
@@ -299,6 +306,27 @@ def can_publish(user: User, edition: Any = None) -> bool:
 def can_start_correction(user: User, edition: Any) -> bool:
     """Opening a published edition for a correction: the same people who publish."""
     return can_publish(user) and edition.is_published and not edition.is_editable
+
+
+def can_request_withdrawal(user: User, publication: Any = None) -> bool:
+    """Asking for a published revision to be withdrawn (it exposed personal data): the
+    secretariat (`withdraw_publication`). With a publication: only one not yet withdrawn and
+    with no withdrawal already asked for."""
+    if not (user.is_active and user.is_staff and user.has_perm(WITHDRAW_PERMISSION)):
+        return False
+    if publication is None:
+        return True
+    return publication.withdrawn_at is None and not hasattr(publication, "withdrawal")
+
+
+def can_confirm_withdrawal(user: User, withdrawal: Any = None) -> bool:
+    """Confirming a withdrawal someone else asked for: the same permission, never the
+    requester (four eyes), and only once."""
+    if not (user.is_active and user.is_staff and user.has_perm(WITHDRAW_PERMISSION)):
+        return False
+    if withdrawal is None:
+        return True
+    return withdrawal.confirmed_at is None and withdrawal.requested_by_id != user.pk
 
 
 def can_start_next_edition(user: User) -> bool:

@@ -20,16 +20,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import (
     can_approve,
+    can_confirm_withdrawal,
     can_edit_edition,
     can_mark_ready,
     can_publish,
     can_read_section_comments,
+    can_request_withdrawal,
     can_share_edition,
     can_start_correction,
     can_start_next_edition,
     is_preparer,
 )
-from reports.models import ProgressUpdate, Publication, PublicationPdf, QuarterlyUpdate
+from reports.models import (
+    ProgressUpdate,
+    Publication,
+    PublicationPdf,
+    PublicationWithdrawal,
+    QuarterlyUpdate,
+)
 from reports.section_admin import EditionSectionsAdminMixin
 from reports.services import (
     ALREADY_PUBLISHED,
@@ -48,6 +56,12 @@ from reports.services import (
     edition_start_next,
 )
 from reports.snapshot import edition_snapshot
+from reports.withdrawal import (
+    ALREADY_WITHDRAWN,
+    WithdrawalRefused,
+    publication_withdrawal_confirm,
+    publication_withdrawal_request,
+)
 
 
 class FrozenEditionMixin:
@@ -730,6 +744,38 @@ def _fix_link(change_url: str, message: str) -> str:
     return f"{change_url}#id_{field}"
 
 
+class WithdrawalRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why must this revision be withdrawn?",
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text=PublicationWithdrawal._meta.get_field("reason").help_text,
+        error_messages={"required": "Enter why this revision must be withdrawn"},
+    )
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _withdrawal_summary(withdrawal: PublicationWithdrawal) -> str:
+    """Requested by whom, when and why; confirmed by whom and when, or not yet."""
+    requested = format_html(
+        "Requested by {} on {}: “{}”.",
+        _person(withdrawal.requested_by),
+        date_format(timezone.localtime(withdrawal.requested_at), "j F Y, H:i"),
+        withdrawal.reason,
+    )
+    if not withdrawal.is_confirmed:
+        return format_html("{} Not confirmed yet: the public still reads it.", requested)
+    return format_html(
+        "{} Confirmed by {} on {}.",
+        requested,
+        _person(withdrawal.confirmed_by),
+        date_format(timezone.localtime(withdrawal.confirmed_at), "j F Y, H:i"),
+    )
+
+
 def _public_page_link(publication: Publication) -> str:
     url = reverse(
         "reports:edition-revision",
@@ -793,6 +839,7 @@ class PublicationAdmin(ReadOnlyAdmin):
         "published_at",
         "published_by",
         "change_note",
+        "withdrawn_at",
         "public_page",
     )
     list_select_related = ("edition", "published_by")
@@ -812,6 +859,7 @@ class PublicationAdmin(ReadOnlyAdmin):
                 )
             },
         ),
+        ("Withdrawal", {"fields": ("withdrawal_record",)}),
         ("Content as published", {"fields": ("content_as_data", "body_html_source")}),
     )
     readonly_fields = (
@@ -821,9 +869,149 @@ class PublicationAdmin(ReadOnlyAdmin):
         "published_by",
         "change_note",
         "public_page",
+        "withdrawal_record",
         "content_as_data",
         "body_html_source",
     )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.withdrawal_request_view)
+                ),
+                name="{}_{}_withdraw".format(*info),
+            ),
+            path(
+                "<path:object_id>/withdraw/confirm/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.withdrawal_confirm_view)
+                ),
+                name="{}_{}_withdraw_confirm".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="withdrawal")
+    def withdrawal_record(self, publication: Publication) -> str:
+        """Who asked for it to be withdrawn, who confirmed it, when and why; or the link."""
+        withdrawal = PublicationWithdrawal.objects.filter(publication=publication).first()
+        if withdrawal is None:
+            return format_html(
+                '<a href="{}">Request withdrawal</a> (if it exposed personal data)',
+                reverse("admin:reports_publication_withdraw", args=[publication.pk]),
+            )
+        summary = _withdrawal_summary(withdrawal)
+        if withdrawal.is_confirmed:
+            return summary
+        return format_html(
+            '{} <a href="{}">Confirm withdrawal</a>',
+            summary,
+            reverse("admin:reports_publication_withdraw_confirm", args=[publication.pk]),
+        )
+
+    def _publication(self, request: HttpRequest, object_id: str) -> Publication:
+        publication = self.get_object(request, unquote(object_id))
+        if publication is None:
+            raise Http404("No such publication")
+        return publication
+
+    def _withdrawal_page(
+        self, request: HttpRequest, template: str, publication: Publication, **context: Any
+    ) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            f"admin/reports/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": publication,
+                "publication": publication,
+                "change_url": reverse("admin:reports_publication_change", args=[publication.pk]),
+                **context,
+            },
+        )
+
+    def withdrawal_request_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Ask for a revision to be withdrawn, with the reason; someone else confirms it."""
+        if not can_request_withdrawal(request.user):
+            raise PermissionDenied
+        publication = self._publication(request, object_id)
+        change_url = reverse("admin:reports_publication_change", args=[publication.pk])
+        if not can_request_withdrawal(request.user, publication):
+            messages.warning(request, ALREADY_WITHDRAWN)
+            return HttpResponseRedirect(change_url)
+        form = WithdrawalRequestForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                publication_withdrawal_request(
+                    publication=publication,
+                    requested_by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except WithdrawalRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(
+                    request,
+                    f"Withdrawal of {publication} requested. Someone else in the secretariat "
+                    "must now confirm it; until then the public still reads it.",
+                )
+                return HttpResponseRedirect(change_url)
+        errors = [
+            (error, None if name == "__all__" else f"#id_{name}")
+            for name, field_errors in form.errors.items()
+            for error in field_errors
+        ]
+        return self._withdrawal_page(
+            request,
+            "publication_withdraw_request.html",
+            publication,
+            title=f"Request the withdrawal of {publication}",
+            form=form,
+            errors=errors,
+        )
+
+    def withdrawal_confirm_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A second person confirms a requested withdrawal: the text is replaced by a notice."""
+        if not can_confirm_withdrawal(request.user):
+            raise PermissionDenied
+        publication = self._publication(request, object_id)
+        withdrawal = (
+            PublicationWithdrawal.objects.filter(publication=publication)
+            .select_related("requested_by", "confirmed_by")
+            .first()
+        )
+        if withdrawal is None:
+            raise Http404("No withdrawal has been requested for this publication")
+        change_url = reverse("admin:reports_publication_change", args=[publication.pk])
+        if withdrawal.is_confirmed:
+            messages.info(request, "This withdrawal has already been confirmed.")
+            return HttpResponseRedirect(change_url)
+        errors = []
+        if request.method == "POST":
+            try:
+                publication_withdrawal_confirm(withdrawal=withdrawal, confirmed_by=request.user)
+            except WithdrawalRefused as refused:
+                errors = [(str(refused), None)]
+            else:
+                messages.success(
+                    request,
+                    f"{publication} is withdrawn: the public now reads the notice in its place.",
+                )
+                return HttpResponseRedirect(change_url)
+        return self._withdrawal_page(
+            request,
+            "publication_withdraw_confirm.html",
+            publication,
+            title=f"Confirm the withdrawal of {publication}",
+            withdrawal=withdrawal,
+            summary=_withdrawal_summary(withdrawal),
+            is_requester=not can_confirm_withdrawal(request.user, withdrawal),
+            errors=errors,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Publication]:
         queryset = super().get_queryset(request)
@@ -847,6 +1035,37 @@ class PublicationAdmin(ReadOnlyAdmin):
     @admin.display(description="body HTML")
     def body_html_source(self, publication: Publication) -> str:
         return format_html('<pre class="app-source">{}</pre>', publication.body_html)
+
+
+@admin.register(PublicationWithdrawal)
+class PublicationWithdrawalAdmin(ReadOnlyAdmin):
+    """Withdrawals asked for and confirmed: who, when and why. Asked for and confirmed on the
+    publication's own pages, never changed here."""
+
+    list_display = (
+        "publication",
+        "requested_by",
+        "requested_at",
+        "reason",
+        "confirmed_by",
+        "confirmed_at",
+        "next_step",
+    )
+    list_select_related = ("publication__edition", "requested_by", "confirmed_by")
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PublicationWithdrawal]:
+        return super().get_queryset(request).defer("publication__content", "publication__body_html")
+
+    @admin.display(description="next step")
+    def next_step(self, withdrawal: PublicationWithdrawal) -> str:
+        if withdrawal.is_confirmed:
+            return "Withdrawn"
+        return format_html(
+            '<a href="{}">Confirm withdrawal</a> (someone other than the requester)',
+            reverse("admin:reports_publication_withdraw_confirm", args=[withdrawal.publication_id]),
+        )
 
 
 @admin.register(PublicationPdf)

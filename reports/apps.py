@@ -18,3 +18,9 @@ class ReportsConfig(AppConfig):
         register(QuarterlyUpdate, excluded_fields=["signoff_status", "ready_by", "signoff_hash"])
         register(ProgressUpdate)
         register(SectionStatus)
+
+        # A withdrawn revision's text leaves the search index with it (ADR 6).
+        from reports.search import search_passages_after_withdrawal
+        from reports.withdrawal import withdrawal_cleanup_register
+
+        withdrawal_cleanup_register(search_passages_after_withdrawal)

@@ -68,12 +68,12 @@ def dataset_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         )
         return _file_response(body, fmt, dataset.filename(fmt), attachment=fmt == "csv")
 
+    # A withdrawal changes no id: the time of the latest change is in the tag too.
+    changed = int(updated_at.timestamp() * 1_000_000) if updated_at else 0
+    etag = f'"{name}-{fmt}-{latest_id}-{changed}"'
     # Made once per publication in each worker (reports.published_responses).
     return _conditional(
-        request,
-        lambda: kept_response(request, version, make),
-        etag=f'"{name}-{fmt}-{latest_id}"',
-        updated_at=updated_at,
+        request, lambda: kept_response(request, version, make), etag=etag, updated_at=updated_at
     )
 
 
@@ -93,7 +93,7 @@ def edition_json(request: HttpRequest, slug: str) -> HttpResponse:
             attachment=False,
         ),
         etag=publication.etag,
-        updated_at=publication.published_at,
+        updated_at=publication.changed_at,
     )
 
 

@@ -466,4 +466,8 @@ def edition_document(publication: Publication, links: Links) -> bytes:
         "forces": content["forces"],
         "meetings_held": content["meetings_held"],
     }
+    if "withdrawn" in content:
+        # Withdrawn (reports/withdrawal.py): {"on": ISO date, "notice": text}. Only then, so
+        # that every other published document keeps its bytes.
+        document["withdrawn"] = content["withdrawn"]
     return _json_bytes(document)

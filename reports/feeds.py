@@ -1,9 +1,11 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from reports.models import Publication
 from reports.selectors import published_listing
+from reports.withdrawal import withdrawal_notice
 
 
 class PublishedEditionsFeed(Feed):
@@ -25,6 +27,8 @@ class PublishedEditionsFeed(Feed):
         return f"{item.title}: {item.period_label}"
 
     def item_description(self, item: Publication) -> str:
+        if item.withdrawn_at is not None:
+            return withdrawal_notice(timezone.localdate(item.withdrawn_at))
         if item.revision > 1:
             return f"Updated: {item.change_note}"
         return f"The group's update on progress, {item.period_label}."
@@ -36,4 +40,4 @@ class PublishedEditionsFeed(Feed):
         return item.edition.published_at
 
     def item_updateddate(self, item: Publication):
-        return item.published_at
+        return item.changed_at

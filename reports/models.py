@@ -442,7 +442,8 @@ class Publication(models.Model):
     """One published revision of an edition, frozen: what the public read, word for word.
 
     Rows are only ever inserted. PostgreSQL refuses to update or delete them (a trigger,
-    see migration 0003); the admin offers no way to.
+    see migrations 0003 and 0013); the admin offers no way to. The one exception is a
+    withdrawal (`PublicationWithdrawal`, ADR 6): its text replaced by a notice, once.
     """
 
     edition = models.ForeignKey(
@@ -464,6 +465,14 @@ class Publication(models.Model):
     )
     content = models.JSONField(help_text="The edition's content as published.")
     body_html = models.TextField(help_text="The edition's body as published, rendered once.")
+    # The one change a publication may ever undergo (reports/withdrawal.py, migration 0013):
+    # its text replaced by a notice because it exposed personal data.
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the withdrawal of this revision is confirmed; never by hand.",
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -488,8 +497,80 @@ class Publication(models.Model):
         return f"{self.edition}, revision {self.revision}"
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def version_tag(self) -> str:
+        """The revision, marked once withdrawn: ETags change when the text is replaced."""
+        return f"{self.revision}w" if self.withdrawn_at else str(self.revision)
+
+    @property
+    def changed_at(self) -> datetime.datetime:
+        """When what the public reads of it last changed: published, or withdrawn."""
+        return self.withdrawn_at or self.published_at
+
+    @property
     def etag(self) -> str:
-        return f'"{self.edition_id}-{self.revision}"'
+        return f'"{self.edition_id}-{self.version_tag}"'
+
+
+class PublicationWithdrawal(models.Model):
+    """A request to withdraw one published revision because it exposed personal data, and
+    its confirmation by a second person (four eyes). Confirming replaces the revision's text
+    with a notice (`reports.withdrawal.publication_withdrawal_confirm`)."""
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, related_name="withdrawal"
+    )
+    reason = models.TextField(
+        help_text=(
+            "Why it must come down, for the record (never shown to the public), for example "
+            "“The second bullet of Recommendation 4 gave a victim's phone number.”"
+        )
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Someone other than the requester; blank until confirmed.",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = "publication withdrawal"
+        permissions = [
+            ("withdraw_publication", "Can request or confirm the withdrawal of a publication"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=models.F("requested_by")),
+                name="withdrawal_confirmed_by_someone_else",
+                violation_error_message="The person who asked for a withdrawal cannot confirm it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="withdrawal_confirmed_by_and_at",
+                violation_error_message="A confirmed withdrawal needs who confirmed it and when.",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="withdrawal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "requested"
+        return f"Withdrawal of {self.publication} ({state})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 def publication_pdf_path(pdf: "PublicationPdf", filename: str) -> str:

@@ -46,7 +46,8 @@ def made_from_publications(view: Callable[..., HttpResponse]) -> Callable[..., H
         return published_response(
             request,
             lambda: kept_response(request, version, lambda: view(request, *args, **kwargs)),
-            etag=f'"publications-{latest_id}"',
+            # A withdrawal changes no id: the time of the latest change is in the tag too.
+            etag=f'"publications-{latest_id}-{int(updated_at.timestamp() * 1_000_000)}"',
             published_at=updated_at,
         )
 

@@ -94,6 +94,19 @@ def search_passages_rebuild_for(publication: Publication) -> int:
     return len(made)
 
 
+def search_passages_after_withdrawal(*, publication: Publication, passages: list[str]) -> None:
+    """A revision was withdrawn (`reports.withdrawal`): its edition's passages are made
+    again from the edition's current publication as it now reads, which is the notice if the
+    withdrawn revision was the current one."""
+    current = (
+        Publication.objects.filter(edition_id=publication.edition_id)
+        .select_related("edition")
+        .order_by("-revision")
+        .first()
+    )
+    search_passages_rebuild_for(current)
+
+
 @transaction.atomic
 def search_passages_rebuild_all() -> int:
     """Remake every passage from each edition's current publication: how many."""

@@ -158,10 +158,14 @@ def published_editions() -> list[PublishedEdition]:
 
 
 def publications_version() -> tuple[int, datetime.datetime | None]:
-    """(the newest publication's id, when the newest was published): what the open data is
-    made of changes exactly when these do. (0, None) before anything is published. One query."""
-    latest = Publication.objects.aggregate(latest=Max("pk"), updated=Max("published_at"))
-    return latest["latest"] or 0, latest["updated"]
+    """(the newest publication's id, when the newest was published or any withdrawn): what
+    the open data is made of changes exactly when these do. (0, None) before anything is
+    published. One query."""
+    latest = Publication.objects.aggregate(
+        latest=Max("pk"), published=Max("published_at"), withdrawn=Max("withdrawn_at")
+    )
+    updated = max(filter(None, (latest["published"], latest["withdrawn"])), default=None)
+    return latest["latest"] or 0, updated
 
 
 def shared_draft() -> QuarterlyUpdate | None:

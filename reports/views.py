@@ -56,8 +56,8 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         lambda: _publication_page(request, current, publications, slug=slug),
         # The link to the changes page appears once an earlier edition is published.
-        etag=f'"{current.edition_id}-{current.revision}-{int(current.has_previous)}"',
-        published_at=current.published_at,
+        etag=f'"{current.edition_id}-{current.version_tag}-{int(current.has_previous)}"',
+        published_at=current.changed_at,
     )
 
 
@@ -72,8 +72,9 @@ def edition_revision(request: HttpRequest, slug: str, revision: int) -> HttpResp
         request,
         lambda: _publication_page(request, shown, publications, slug=slug, as_revision=True),
         # The banner names the current revision, so a correction changes this page too.
-        etag=f'"{shown.edition_id}-{shown.revision}-of-{publications[0].revision}"',
-        published_at=publications[0].published_at,
+        # Withdrawing it, or the current one, changes it too.
+        etag=f'"{shown.edition_id}-{shown.version_tag}-of-{publications[0].version_tag}"',
+        published_at=max(shown.changed_at, publications[0].changed_at),
     )
 
 
@@ -221,7 +222,7 @@ def edition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         pdf_response,
         etag=current.etag,
-        published_at=current.published_at,
+        published_at=current.changed_at,
         keep_in_memory=False,
     )
     if response.status_code == 503:
@@ -251,6 +252,12 @@ def edition_changes(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "current": current,
         "previous": previous,
+        # A withdrawn side has no bullets left to compare: the page says so instead.
+        "withdrawn": [
+            snapshot_read(pub.content)["withdrawn"]
+            for pub in (previous, current)
+            if pub.withdrawn_at is not None
+        ],
         "comparison": editions_compare(
             snapshot_read(previous.content), snapshot_read(current.content)
         ),
@@ -259,6 +266,9 @@ def edition_changes(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         lambda: render(request, "reports/edition_changes.html", context),
         # A correction to either edition changes the comparison.
-        etag=f'"{current.edition_id}-{current.revision}-{previous.edition_id}-{previous.revision}"',
-        published_at=max(current.published_at, previous.published_at),
+        etag=(
+            f'"{current.edition_id}-{current.version_tag}'
+            f'-{previous.edition_id}-{previous.version_tag}"'
+        ),
+        published_at=max(current.changed_at, previous.changed_at),
     )

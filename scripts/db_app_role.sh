@@ -2,7 +2,7 @@
 # Create, or bring up to date, the database role the application runs as: it owns nothing,
 # so it can neither disable the triggers that keep publications frozen nor drop anything. It
 # may read, insert, update and delete rows, except publications and their PDFs, which it may
-# only read and insert; it may never TRUNCATE. Migrations run as the OWNER of the tables,
+# only read and insert (and withdraw: reports 0013); it may never TRUNCATE. Migrations run as the OWNER of the tables,
 # never as this role, and every table they create gives this role the same rights (default
 # privileges). Safe to run again: it changes only the password and the grants.
 #
@@ -56,6 +56,14 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
 SELECT format('REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER ON %s FROM %I', name, :'app')
 FROM unnest(ARRAY['reports_publication', 'reports_publicationpdf']) AS tables(name)
 WHERE to_regclass(name) IS NOT NULL \gexec
+
+-- Except the one change a publication may undergo, its withdrawal (migration reports 0013,
+-- ADR 6): the three columns it replaces, and deleting its PDF. The triggers refuse the rest.
+-- (The REVOKE above took the column grants too, so they are given again each run.)
+SELECT format('GRANT UPDATE (withdrawn_at, content, body_html) ON reports_publication TO %I', :'app')
+WHERE to_regprocedure('reports_publication_withdrawal_only()') IS NOT NULL \gexec
+SELECT format('GRANT DELETE ON reports_publicationpdf TO %I', :'app')
+WHERE to_regprocedure('reports_publicationpdf_withdrawal_only()') IS NOT NULL \gexec
 
 \echo Role :app may use database :dbname; tables created by :owner are granted to it.
 SQL

@@ -93,10 +93,14 @@ def stored_bytes(store: ObjectStore, key: str) -> bytes:
     return store.client().get_object(Bucket=store.bucket, Key=key)["Body"].read()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def media_root_outside_the_work_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Files a test stores on the local disk (publication PDFs a job makes, say) land in a
-    temporary folder, never in the checkout's media/. Tests of uploads set their own."""
+    temporary folder, never in the checkout's media/. Tests of uploads set their own.
+
+    One folder per test module: the database is rolled back after each test, the disk is
+    not, so a file another module left (the December 2014 PDF, say) would otherwise make the
+    next one of the same name get a suffix."""
     from django.test import override_settings
 
     media_root = tmp_path_factory.mktemp("media")

@@ -57,7 +57,12 @@ from oversight.models import (
 from oversight.permissions import CHAIRS_OFFICE, GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from recommendations.models import Area, Recommendation
 from reports.alerts import unsubscribe_token
-from reports.models import AlertSubscription, ProgressUpdate, QuarterlyUpdate
+from reports.models import (
+    AlertSubscription,
+    ProgressUpdate,
+    PublicationWithdrawal,
+    QuarterlyUpdate,
+)
 from reports.services import edition_approve, edition_mark_ready
 from tests.documents import MINIMAL_PDF
 from tests.forces.factories import (
@@ -109,6 +114,7 @@ REOPEN_REVIEW = {"reason": "Please rate Risk Assessment again."}
 ASSIGN_ACTION = {"action": "assign_reviewers", "_selected_action": "1"}
 AUTO_ASSIGN_ACTION = {"action": "auto_assign_reviewers", "_selected_action": "1"}
 COMMENT = {"section": "1", "text": "Please check the date of the second meeting."}
+WITHDRAW = {"reason": "The second bullet gave a phone number."}
 
 
 class Redirect(NamedTuple):
@@ -495,6 +501,22 @@ ROWS = [
     row(GET,  "/admin/reports/publication/{publication}/change/",               LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(POST, "/admin/reports/publication/{publication}/change/",               LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
     row(GET,  "/admin/reports/publication/{publication}/",                      LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+    # Withdrawing a revision that exposed personal data: the secretariat asks, with a reason;
+    # someone else (here: not the requester) confirms. The chair's office: tests/reports/test_withdrawal.py.
+    row(GET,  "/admin/reports/publication/{publication}/withdraw/",             LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/publication/{publication}/withdraw/",             LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE, data=WITHDRAW),
+    row(GET,  "/admin/reports/publication/{withdrawing}/withdraw/confirm/",     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/publication/{withdrawing}/withdraw/confirm/",     LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
+
+    row(GET,  "/admin/reports/publicationwithdrawal/",                          LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/publicationwithdrawal/add/",                      LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/publicationwithdrawal/add/",                      LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/publicationwithdrawal/{withdrawal}/history/",     LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(GET,  "/admin/reports/publicationwithdrawal/{withdrawal}/delete/",      LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(POST, "/admin/reports/publicationwithdrawal/{withdrawal}/delete/",      LOGIN, LOGIN, LOGIN, LOGIN, 403,    403, data=CONFIRM_DELETE),
+    row(GET,  "/admin/reports/publicationwithdrawal/{withdrawal}/change/",      LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
+    row(POST, "/admin/reports/publicationwithdrawal/{withdrawal}/change/",      LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
+    row(GET,  "/admin/reports/publicationwithdrawal/{withdrawal}/",             LOGIN, LOGIN, LOGIN, LOGIN, CHANGE, CHANGE),
 
     row(GET,  "/admin/reports/publicationpdf/",                                 LOGIN, LOGIN, LOGIN, LOGIN, 200,    200),
     row(GET,  "/admin/reports/publicationpdf/add/",                             LOGIN, LOGIN, LOGIN, LOGIN, 403,    403),
@@ -824,7 +846,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         published = QuarterlyUpdate.objects.get(slug="2014-12")
         publication = published.publications.get()
         # A second publication, so the changes page has something to compare.
-        PublicationFactory(
+        second_publication = PublicationFactory(
             edition=PublishedQuarterlyUpdateFactory(period=datetime.date(2015, 3, 1))
         )
         # Not a leading recommendation (reported with 11), so the draft needs no bullet for it,
@@ -856,6 +878,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         secretariat = StaffUserFactory(username="secretariat-staff")
         secretariat.groups.add(secretariat_group)
         superuser = StaffUserFactory(username="superuser", is_superuser=True)
+        # Its withdrawal asked for by someone else, so the secretariat may confirm it.
+        requester = StaffUserFactory(username="withdrawal-requester")
+        requester.groups.add(secretariat_group)
+        withdrawing = PublicationWithdrawal.objects.create(
+            publication=second_publication,
+            reason="It gave a phone number.",
+            requested_by=requester,
+            requested_at=timezone.now(),
+        )
 
         # Reviews of two of the loaded plans (not of `plan`, which must stay deletable): the
         # member has submitted theirs of one; the other member has a draft of the next.
@@ -927,6 +958,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             "published": published.pk,
             "published_bullet": published.bullets.first().pk,
             "publication": publication.pk,
+            "withdrawing": withdrawing.publication_id,
+            "withdrawal": withdrawing.pk,
             "pdf": PublicationPdfFactory(publication=publication, content=MINIMAL_PDF).pk,
             "loaded": LoadedRecord.objects.first().pk,
             "user": spare_user.pk,

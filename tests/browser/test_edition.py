@@ -1,5 +1,6 @@
 """Reading, printing and downloading the published December 2014 update in a real browser."""
 
+import io
 from io import StringIO
 
 import pytest
@@ -46,6 +47,7 @@ def test_printing_leaves_out_the_navigation(page: Page, hmic_2014: None) -> None
 
 
 def test_the_pdf_link_gives_the_pdf(page: Page, hmic_2014: None) -> None:
+    call_command("make_publication_pdfs", stdout=io.StringIO())  # what the task worker does
     page.goto("/updates/2014-12/")
 
     with page.expect_download() as download:

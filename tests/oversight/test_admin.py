@@ -46,6 +46,7 @@ from reports.models import (
     ProgressUpdate,
     Publication,
     PublicationPdf,
+    PublicationWithdrawal,
     QuarterlyUpdate,
     SearchPassage,
     SectionComment,
@@ -91,6 +92,7 @@ READ_ONLY = {
     LoadedRecord,
     Publication,
     PublicationPdf,
+    PublicationWithdrawal,
     PlanReview,
     AreaRating,
     ReviewReopening,
@@ -246,6 +248,12 @@ ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
     Publication: _publication,
     PublicationPdf: lambda rows, index: PublicationPdfFactory(
         publication=_publication(rows, index)
+    ),
+    PublicationWithdrawal: lambda rows, index: PublicationWithdrawal.objects.create(
+        publication=_publication(rows, index),
+        reason="It gave a phone number.",
+        requested_by=rows.related(index, UserFactory),
+        requested_at=timezone.now(),
     ),
     OutgoingEmail: lambda rows, index: OutgoingEmail.objects.create(
         idempotency_key=f"test:{index}", to=["a@example.org"], subject="Hello", body="Hi"

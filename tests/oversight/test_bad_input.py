@@ -222,6 +222,9 @@ def sweep_data(db, settings) -> None:
     """The 2014 data published and a draft to preview; quick password hashing for the logins."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_hmic_2014", stdout=StringIO())
+    # Its PDF, as the task worker makes it after publishing (before that, the .pdf address
+    # answers a deliberate 503 "not ready yet", which tests/reports/test_pdf.py checks).
+    call_command("make_publication_pdfs", stdout=StringIO())
     QuarterlyUpdateFactory(period="2015-03-01", slug="2015-03")
 
 

@@ -154,13 +154,30 @@ REFUSED_TO_THE_APPLICATION = [
     "ALTER TABLE reports_publication DISABLE TRIGGER ALL",
     "ALTER TABLE reports_publicationpdf DISABLE TRIGGER ALL",
     "DROP TRIGGER reports_publication_no_truncate ON reports_publication",
-    "UPDATE reports_publication SET body_html = 'Rewritten'",
+    "UPDATE reports_publication SET change_note = 'Rewritten'",
+    "UPDATE reports_publication SET published_at = now()",
     "DELETE FROM reports_publication",
     "UPDATE reports_publicationpdf SET content = ''",
-    "DELETE FROM reports_publicationpdf",
     "DROP TABLE reports_publication CASCADE",
     "CREATE TABLE reports_shadow (id int)",  # it can own nothing
 ]
+
+
+# The role may withdraw a revision (reports 0013): these columns and PDFs are granted, and the
+# trigger refuses every change that is not a withdrawal.
+REFUSED_BY_THE_TRIGGER = [
+    "UPDATE reports_publication SET body_html = 'Rewritten'",
+    "UPDATE reports_publication SET withdrawn_at = now()",  # its text still there
+    "DELETE FROM reports_publicationpdf",  # of a publication not withdrawn
+]
+
+WITHDRAW_REVISION_2 = """
+UPDATE reports_publication SET withdrawn_at = now(),
+    content = '{"schema_version": 3, "foreword": {"paragraphs": []}, "sections": [],
+                "withdrawn": {"on": "2015-01-05", "notice": "Withdrawn."}}',
+    body_html = '<div data-withdrawn-notice>Withdrawn.</div>'
+WHERE revision = 2
+"""
 
 
 @pytest.mark.slow
@@ -180,6 +197,14 @@ def test_the_application_role_cannot_wipe_change_or_unfreeze_publications(roles_
 
         for statement in REFUSED_TO_THE_APPLICATION:
             with pytest.raises(errors.InsufficientPrivilege):
+                app.execute(statement)
+        # A PDF to try to delete (inserting one is the role's normal work).
+        app.execute(
+            "INSERT INTO reports_publicationpdf (publication_id, content, file, created_at)"
+            " SELECT id, '%PDF-1.7', '', now() FROM reports_publication WHERE revision = 1"
+        )
+        for statement in REFUSED_BY_THE_TRIGGER:
+            with pytest.raises(errors.IntegrityConstraintViolation, match="never change"):
                 app.execute(statement)
         # The test suite's way past the TRUNCATE trigger gives it nothing: it lacks the right.
         app.execute("SET oversight.allow_truncate = on")
@@ -201,8 +226,8 @@ def test_the_application_role_still_does_its_work(roles_database):
             " FROM reports_publication WHERE revision = 1"
         )
         app.execute(
-            "INSERT INTO reports_publicationpdf (publication_id, content, created_at)"
-            " SELECT id, '%PDF-1.7', now() FROM reports_publication WHERE revision = 2"
+            "INSERT INTO reports_publicationpdf (publication_id, content, file, created_at)"
+            " SELECT id, '%PDF-1.7', '', now() FROM reports_publication WHERE revision = 2"
         )
         revisions = app.execute(
             "SELECT revision FROM reports_publication ORDER BY revision"
@@ -214,6 +239,12 @@ def test_the_application_role_still_does_its_work(roles_database):
                 " ON publication_id = id WHERE revision = 2"
             ).fetchone()[0]
             == 1
+        )
+        # Withdrawing revision 2 (reports/withdrawal.py): its text replaced, its PDF deleted.
+        assert app.execute(WITHDRAW_REVISION_2).rowcount == 1
+        app.execute(
+            "DELETE FROM reports_publicationpdf WHERE publication_id IN"
+            " (SELECT id FROM reports_publication WHERE revision = 2)"
         )
         # Everything else it may change: records staff edit, sessions it ends.
         assert app.execute("UPDATE recommendations_recommendation SET text = text").rowcount == 11
@@ -229,7 +260,7 @@ def test_not_even_the_owner_can_truncate_publications(roles_database):
         for statement in (
             "TRUNCATE reports_publication CASCADE",
             "TRUNCATE reports_publication, reports_publicationpdf, reports_compressedpage, "
-            "reports_alertdelivery, reports_searchpassage",
+            "reports_alertdelivery, reports_searchpassage, reports_publicationwithdrawal",
             "TRUNCATE reports_publicationpdf",
             "TRUNCATE reports_quarterlyupdate CASCADE",
         ):
