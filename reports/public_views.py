@@ -60,6 +60,7 @@ class RecommendationListView(TemplateView):
                         {
                             **rec,
                             "due_by": _date(rec["due_by"]),
+                            "reported_with": [n for n in section["numbers"] if n != rec["number"]],
                             "last_updated": reported[-1] if reported else None,
                         }
                     )
@@ -146,6 +147,9 @@ class RecommendationDetailView(TemplateView):
         due_by = _date(latest["due_by"])
         context.update(
             recommendation={**latest, "due_by": due_by},
+            reported_with=[
+                rec for rec in timeline[-1].section["recommendations"] if rec is not latest
+            ],
             overdue=(
                 due_by is not None
                 and due_by < datetime.date.today()
