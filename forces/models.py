@@ -63,6 +63,16 @@ class ActionPlan(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(blank=True, help_text="A few lines on what the plan covers.")
+    published_url = models.URLField(
+        "address of the force's published copy",
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Where the force publishes this plan on its own website, for example "
+            "https://www.example.police.uk/domestic-abuse-action-plan. Shown on the public force "
+            "pages from the next publication. Blank if the force has not published it."
+        ),
+    )
 
     objects = ActionPlanQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ def forces_for_publication() -> list[dict[str, Any]]:
     forces = Force.objects.annotate(
         plan_status=Subquery(plans.values("status")[:1]),
         plan_provided_on=Subquery(plans.values("provided_on")[:1]),
+        plan_url=Subquery(plans.values("published_url")[:1]),
     ).order_by("name")
     published = []
     for force in forces:
@@ -34,6 +35,7 @@ def forces_for_publication() -> list[dict[str, Any]]:
                     if provided and force.plan_provided_on
                     else None
                 ),
+                "plan_url": force.plan_url or "",
             }
         )
     return published

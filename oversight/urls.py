@@ -19,6 +19,7 @@ urlpatterns = [
     path("updates/", include("reports.urls")),
     path("recommendations/", include("reports.recommendation_urls")),
     path("forces/", include("forces.urls")),
+    path("forces/", include("reports.force_urls")),  # after forces.urls: /forces/plans/ is theirs
     path("data/", include("reports.data_urls")),
     path("search/", search_page, name="search"),
     path("email-alerts/", include("reports.alert_urls")),

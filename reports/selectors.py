@@ -5,6 +5,7 @@ progress stays out of them. Each selector is one query.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, Max, OuterRef
@@ -12,7 +13,14 @@ from django.db.models.fields.json import KT
 
 from recommendations.models import Recommendation
 from reports.models import Publication, PublicationQuerySet, QuarterlyUpdate
-from reports.snapshot import SectionSnapshot, Snapshot, listing_fields, snapshot_read
+from reports.snapshot import (
+    NO_UPDATE_TEXT,
+    RecommendationSnapshot,
+    SectionSnapshot,
+    Snapshot,
+    listing_fields,
+    snapshot_read,
+)
 
 
 def published_listing() -> PublicationQuerySet:
@@ -176,3 +184,58 @@ def shared_draft() -> QuarterlyUpdate | None:
         .order_by("-period")
         .first()
     )
+
+
+def latest_snapshot() -> Snapshot | None:
+    """The content of the newest published edition's current publication; None before any."""
+    content = (
+        Publication.objects.latest_per_edition()
+        .order_by("-edition__period")
+        .values_list("content", flat=True)
+        .first()
+    )
+    return None if content is None else snapshot_read(content)
+
+
+@dataclass(frozen=True)
+class RecommendationInEdition:
+    """One recommendation as one published edition had it, with the section that reported it."""
+
+    slug: str
+    title: str
+    period_label: str
+    published_at: datetime.datetime
+    updated_at: datetime.datetime | None  # when corrected since it was first published
+    recommendation: RecommendationSnapshot
+    section: SectionSnapshot
+
+    @property
+    def reported_progress(self) -> bool:
+        """The section said something this quarter (not only "No update this quarter.")."""
+        return any(bullet["text"] != NO_UPDATE_TEXT for bullet in self.section["bullets"])
+
+
+def recommendation_timelines(
+    editions: list[PublishedEdition],
+) -> dict[int, list[RecommendationInEdition]]:
+    """Each recommendation number -> what each of `editions` published on it, oldest first.
+
+    Made from `published_editions()` (no query of its own); an edition whose snapshot lacks a
+    number (added since) is left out of that number's timeline.
+    """
+    timelines: dict[int, list[RecommendationInEdition]] = defaultdict(list)
+    for edition in editions:
+        for section in edition.content["sections"]:
+            for rec in section["recommendations"]:
+                timelines[rec["number"]].append(
+                    RecommendationInEdition(
+                        slug=edition.slug,
+                        title=edition.content["title"],
+                        period_label=edition.content["period_label"],
+                        published_at=edition.first_published_at,
+                        updated_at=(edition.last_updated_at if edition.revision > 1 else None),
+                        recommendation=rec,
+                        section=section,
+                    )
+                )
+    return dict(timelines)

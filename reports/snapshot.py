@@ -17,6 +17,10 @@ Versions:
    published edition, else "not_started"), with its `confidence`, `confidence_label` and
    `status_reason` ("" where unset); `reports_on_meeting` is the meeting the edition reports
    on, or None. Upgrading from 2 fills empty lists, "" and None.
+4. Each recommendation gains `addressed_to` (the names of the bodies HMIC addressed it to, as
+   they were then) and `due_by` (ISO 8601 date, or None); each force gains `plan_url` (the
+   address of the force's own published copy of its current plan, or ""). Upgrading from 3
+   fills [], None and "".
 """
 
 from collections import defaultdict
@@ -30,7 +34,7 @@ from oversight.published_facts import published_facts
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate, SectionStatus
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 NO_UPDATE_TEXT = "No update this quarter."
 
 
@@ -52,6 +56,8 @@ class RecommendationSnapshot(TypedDict):
     confidence: str  # "" | "on_track" | "at_risk" | "off_track"
     confidence_label: str  # "" or the label, for example "At risk"
     status_reason: str
+    addressed_to: list[str]  # organisation names (version 4)
+    due_by: str | None  # ISO 8601 date (version 4)
 
 
 class SectionSnapshot(TypedDict):
@@ -81,6 +87,7 @@ class ForceSnapshot(TypedDict):
     nation_label: str
     plan_provided: bool
     plan_provided_on: str | None  # ISO 8601 date; None if not provided or the date is unknown
+    plan_url: str  # the force's own published copy of its plan, or "" (version 4)
 
 
 class MeetingSnapshot(TypedDict):
@@ -141,10 +148,29 @@ def _from_version_2(content: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+def _from_version_3(content: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 kept no addressees, due dates or plan addresses: [], None and ""."""
+    upgraded = {**content, "schema_version": 4}
+    if "sections" in content:
+        upgraded["sections"] = [
+            {
+                **section,
+                "recommendations": [
+                    {"addressed_to": [], "due_by": None, **rec}
+                    for rec in section["recommendations"]
+                ],
+            }
+            for section in content["sections"]
+        ]
+    upgraded["forces"] = [{"plan_url": "", **force} for force in content.get("forces", [])]
+    return upgraded
+
+
 # Version n -> the step that makes version n + 1 of it. Each step returns a new dict.
 _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _from_version_1,
     2: _from_version_2,
+    3: _from_version_3,
 }
 
 
@@ -173,9 +199,11 @@ def listing_fields() -> dict[str, KT]:
 
 
 def edition_snapshot(edition: QuarterlyUpdate) -> Snapshot:
-    """The edition's content now, as JSON-ready data (nine queries, ten with a meeting
+    """The edition's content now, as JSON-ready data (ten queries, eleven with a meeting
     not already fetched with the edition)."""
-    recommendations = list(Recommendation.objects.order_by("number"))
+    recommendations = list(
+        Recommendation.objects.prefetch_related("addressed_to").order_by("number")
+    )
     statuses = _statuses(edition)
     bullets = list(
         ProgressUpdate.objects.filter(edition=edition).order_by("parent_id", "position", "pk")
@@ -315,6 +343,8 @@ def _sections(
                         "number": rec.number,
                         "title": rec.title,
                         "text": rec.text,
+                        "addressed_to": [org.name for org in rec.addressed_to.all()],
+                        "due_by": rec.due_by.isoformat() if rec.due_by else None,
                         **statuses.get(rec.number, _status(Recommendation.Status.NOT_STARTED)),
                     }
                     for rec in members

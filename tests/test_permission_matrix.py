@@ -216,6 +216,12 @@ ROWS = [
     row(POST, "/recommendations/",                               405,   405,   405,   405,   405,   405),
     row(GET,  "/recommendations/1/",                             200,   200,   200,   200,   200,   200),
     row(POST, "/recommendations/1/",                             405,   405,   405,   405,   405,   405),
+    row(GET,  "/recommendations/?as_of=2014-12",                 200,   200,   200,   200,   200,   200),
+    row(GET,  "/recommendations/?as_of=1999-01",                 404,   404,   404,   404,   404,   404),
+    row(GET,  "/forces/",                                        200,   200,   200,   200,   200,   200),
+    row(POST, "/forces/",                                        405,   405,   405,   405,   405,   405),
+    row(GET,  "/forces/no-such-force/",                          404,   404,   404,   404,   404,   404),
+    row(POST, "/forces/no-such-force/",                          405,   405,   405,   405,   405,   405),
     # ---- Open data and e-mail alerts (issue 11): public; files are read-only ----
     row(GET,  "/data/",                                          200,   200,   200,   200,   200,   200),
     row(POST, "/data/",                                          405,   405,   405,   405,   405,   405),

@@ -22,6 +22,8 @@ def hmic_2014(transactional_db) -> None:
         ("/", "National Oversight Group on the police response to domestic abuse"),
         ("/recommendations/", "HMIC's recommendations"),
         ("/recommendations/2/", "Force action plans"),
+        ("/recommendations/4/", "Data standards and victims' views"),
+        ("/forces/", "Police forces' action plans"),
         ("/updates/", "Quarterly updates"),
         ("/updates/2014-12/", "National Oversight Group Update Report"),
     ],
@@ -72,3 +74,14 @@ def test_a_visitor_reads_a_recommendation_and_follows_it_to_the_update(
 
     expect(page).to_have_url(re.compile(r"/updates/2014-12/#recommendation-2-3$"))
     expect(page.locator("#recommendation-2-3")).to_be_in_viewport()
+
+
+def test_the_status_chart_has_an_accessible_name_and_the_table_its_headers(
+    page: Page, hmic_2014: None
+) -> None:
+    page.goto("/recommendations/4/")
+
+    expect(page.get_by_role("img", name=re.compile("Status of recommendation 4"))).to_be_visible()
+    table = page.get_by_role("table", name=re.compile("Status of recommendation 4"))
+    expect(table.get_by_role("columnheader")).to_have_text(["Update", "Status"])
+    expect(table.get_by_role("rowheader")).to_have_text(["December 2014"])

@@ -100,7 +100,7 @@ def test_after_a_correction_the_edition_says_when_it_was_last_updated(
         ("/updates/", "the latest December 2014"),
         (EDITION_URL, "National Oversight Group Update Report, December 2014, from Home Office"),
         (f"{EDITION_URL}revisions/1/", "published 1 December 2014"),
-        ("/recommendations/", "HMIC's 11 recommendations"),
+        ("/recommendations/", "HMIC's recommendations from its 2014 review"),
         ("/recommendations/3/", "Recommendation 3, Leadership priority: "),
         ("/accounts/sign-in/", "Sign in to the National Oversight Group service"),
         ("/accounts/password-reset/", "Reset the password"),

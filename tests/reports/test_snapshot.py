@@ -127,10 +127,16 @@ def test_publishing_today_stores_the_current_version_with_the_same_content(db) -
     # the meeting the edition reports on, which the loader now sets.
     open_data = {"forces", "meetings_held"}
     meeting = {"date": "2014-09-04", "label": "4 September 2014"}
-    assert {key: value for key, value in publication.content.items() if key not in open_data} == {
+    # Version 4 added each recommendation's addressees and due date, which version 1 lacks.
+    content = copy.deepcopy(publication.content)
+    for section in content["sections"]:
+        for rec in section["recommendations"]:
+            assert isinstance(rec.pop("addressed_to"), list)
+            rec.pop("due_by")
+    assert {key: value for key, value in _without_v4(content).items() if key not in open_data} == {
         **{
             key: value
-            for key, value in snapshot_read(STORED_CONTENT).items()
+            for key, value in _without_v4(snapshot_read(STORED_CONTENT)).items()
             if key not in open_data
         },
         "reports_on_meeting": meeting,
@@ -158,7 +164,7 @@ def test_reading_version_2_fills_in_the_new_fields_and_keeps_the_status() -> Non
 
     read = snapshot_read(stored)
 
-    assert read["schema_version"] == 3
+    assert read["schema_version"] == 4
     assert read["reports_on_meeting"] is None
     assert read["forces"] == read["meetings_held"] == []
     assert read["sections"][0]["recommendations"] == [
@@ -169,9 +175,40 @@ def test_reading_version_2_fills_in_the_new_fields_and_keeps_the_status() -> Non
             "confidence": "",
             "confidence_label": "",
             "status_reason": "",
+            "addressed_to": [],
+            "due_by": None,
         }
     ]
     assert stored == before
+
+
+def test_reading_version_3_fills_in_addressees_due_dates_and_plan_addresses() -> None:
+    stored = {
+        "schema_version": 3,
+        "title": "Update",
+        "sections": [{"heading": "Recommendation 1", "recommendations": [{"number": 1}]}],
+        "forces": [{"slug": "gwent", "name": "Gwent Police"}],
+    }
+    before = copy.deepcopy(stored)
+
+    read = snapshot_read(stored)
+
+    assert read["schema_version"] == 4
+    assert read["sections"][0]["recommendations"] == [
+        {"number": 1, "addressed_to": [], "due_by": None}
+    ]
+    assert read["forces"] == [{"slug": "gwent", "name": "Gwent Police", "plan_url": ""}]
+    assert stored == before
+
+
+def _without_v4(content):
+    """`content` without version 4's recommendation keys, to compare with older versions."""
+    content = copy.deepcopy(content)
+    for section in content.get("sections", []):
+        for rec in section["recommendations"]:
+            rec.pop("addressed_to", None)
+            rec.pop("due_by", None)
+    return content
 
 
 def test_older_versions_read_with_no_forces_and_no_meetings() -> None:
