@@ -105,7 +105,7 @@ class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
     list_filter = ("status", "force__nation")
     search_fields = ("force__name", "summary")
     autocomplete_fields = ("force",)
-    fields = ("force", "version", "status", "provided_on", "document", "summary")
+    fields = ("force", "version", "status", "provided_on", "published_url", "document", "summary")
     inlines = (PlanActionInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ActionPlan]:

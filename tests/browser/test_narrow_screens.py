@@ -76,6 +76,8 @@ PAGES = {
     "data:data-index": (ANONYMOUS, {}),
     "privacy": (ANONYMOUS, {}),
     "accessibility": (ANONYMOUS, {}),
+    "public-forces:force-list": (ANONYMOUS, {}),
+    "public-forces:force-detail": (ANONYMOUS, {"slug": "avon-and-somerset-constabulary"}),
     "search": (ANONYMOUS, {}),
 }
 NOT_PAGES = {

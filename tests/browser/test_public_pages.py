@@ -61,7 +61,7 @@ def test_a_visitor_reads_a_recommendation_and_follows_it_to_the_update(
     page.goto("/")
 
     page.get_by_role("link", name="Read HMIC's recommendations").click()
-    expect(page.locator("tbody tr")).to_have_count(11)
+    expect(page.locator(".app-recommendation-table tbody tr")).to_have_count(11)
     page.get_by_role("link", name="3. Leadership priority").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Leadership priority")

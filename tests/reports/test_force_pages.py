@@ -50,3 +50,13 @@ def test_an_unknown_force_is_a_govuk_404(published_forces, anonymous_client):
 
 def test_the_plans_pages_stay_with_the_forces_app(published_forces, anonymous_client):
     assert anonymous_client.get("/forces/plans/").status_code == 302  # sign in first
+
+
+def test_the_secretariat_enters_the_address_of_a_forces_published_plan(secretariat_client):
+    from tests.forces.factories import ActionPlanFactory
+
+    plan = ActionPlanFactory()
+
+    page = secretariat_client.get(f"/admin/forces/actionplan/{plan.pk}/change/").content.decode()
+
+    assert 'name="published_url"' in page

@@ -93,6 +93,8 @@ def test_the_snapshot_freezes_the_status_set_in_the_edition() -> None:
         "confidence": "at_risk",
         "confidence_label": "At risk",
         "status_reason": "Training for call handlers starts in April.",
+        "addressed_to": [],
+        "due_by": None,
     }
 
 
