@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.fields.json import KT
 
-from recommendations.models import Recommendation
 from reports.models import Publication, PublicationQuerySet, QuarterlyUpdate
 from reports.snapshot import (
     NO_UPDATE_TEXT,
@@ -82,56 +81,6 @@ def publication_revisions(slug: str) -> list[Publication]:
         .defer("content")
         .order_by("-revision")
     )
-
-
-@dataclass(frozen=True)
-class ReportedProgress:
-    """What one published edition said about one recommendation."""
-
-    slug: str
-    title: str
-    period_label: str
-    published_at: datetime.datetime
-    updated_at: datetime.datetime | None  # when corrected since it was first published
-    section: SectionSnapshot
-
-
-def progress_reported(recommendation: Recommendation) -> list[ReportedProgress]:
-    """For each published edition, newest first: the section reporting `recommendation`.
-
-    Read from each edition's latest publication. Editions whose snapshot has no such
-    recommendation (added since) are left out.
-    """
-    publications = (
-        Publication.objects.latest_per_edition()
-        .select_related("edition")
-        .only("revision", "published_at", "content", "edition__slug", "edition__published_at")
-        .order_by("-edition__period")
-    )
-    progress = []
-    for publication in publications:
-        content = snapshot_read(publication.content)
-        section = next(
-            (
-                section
-                for section in content["sections"]
-                if recommendation.number in section["numbers"]
-            ),
-            None,
-        )
-        if section is None:
-            continue
-        progress.append(
-            ReportedProgress(
-                slug=publication.edition.slug,
-                title=content["title"],
-                period_label=content["period_label"],
-                published_at=publication.edition.published_at,
-                updated_at=publication.published_at if publication.revision > 1 else None,
-                section=section,
-            )
-        )
-    return progress
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,24 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from reports.models import AlertSubscription
+from tests.browser import test_open_data_and_alerts as alerts_journey
 from tests.browser.axe import assert_accessible
-from tests.browser.test_open_data_and_alerts import link_in, loaded_2014, mail_server  # noqa: F401
 from tests.oversight.jobs import run_queued_jobs
 from tests.reports.factories import ReadyToPublishQuarterlyUpdateFactory
 from tests.reports.publishing import publish_for_test
 
 ADDRESS = "follower@example.org"
+# The alerts journey's fixtures: the 2014 data loaded, and a real SMTP server on loopback.
+loaded_2014 = alerts_journey.loaded_2014
+mail_server = alerts_journey.mail_server
+link_in = alerts_journey.link_in
 
 
 def test_a_visitor_searches_follows_a_recommendation_downloads_and_subscribes(
     page: Page,
     loaded_2014,
     mail_server,
-    live_server,  # noqa: F811
+    live_server,
 ) -> None:
     page.goto("/search/?q=risk+assessment")
     expect(page.locator("h1")).to_contain_text("Search")

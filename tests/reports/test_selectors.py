@@ -8,11 +8,9 @@ from reports.selectors import (
     current_publication,
     latest_publication,
     previous_publication,
-    progress_reported,
     publication_revisions,
     published_listing,
 )
-from tests.recommendations.factories import RecommendationFactory
 from tests.reports.factories import (
     PublicationFactory,
     PublishedQuarterlyUpdateFactory,
@@ -61,15 +59,3 @@ def test_the_listing_is_each_editions_current_revision_newest_first() -> None:
     assert listing[0].title == "National Oversight Group Update Report"
     assert listing[0].period_label == "March 2015"
     assert latest_publication() == march
-
-
-def test_progress_reported_is_the_section_of_each_current_publication() -> None:
-    recommendation = RecommendationFactory(number=1)
-    RecommendationFactory(number=2)
-    _, december = edition_published(datetime.date(2014, 12, 1), revisions=2)
-
-    [reported] = progress_reported(recommendation)
-
-    assert reported.slug == "2014-12"
-    assert reported.section["numbers"] == [1]
-    assert reported.updated_at == december.published_at
