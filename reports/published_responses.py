@@ -17,6 +17,7 @@ Only 200 responses that set no cookie are kept: none of these pages has a form w
 token or anything about the visitor.
 """
 
+import datetime
 import functools
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from reports.selectors import publications_version
 from reports.views import published_response
@@ -39,16 +41,23 @@ def made_from_publications_clear() -> None:
 def made_from_publications(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        version = publications_version()
-        latest_id, updated_at = version
+        latest_id, updated_at = publications_version()
         if updated_at is None:  # nothing published yet: the page says so, uncached
             return view(request, *args, **kwargs)
+        # A page may say what today makes of what was published ("Overdue" once a due date
+        # has passed), so each day is a version of its own.
+        today = timezone.localdate()
+        version = (latest_id, updated_at, today)
+        start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
         return published_response(
             request,
             lambda: kept_response(request, version, lambda: view(request, *args, **kwargs)),
             # A withdrawal changes no id: the time of the latest change is in the tag too.
-            etag=f'"publications-{latest_id}-{int(updated_at.timestamp() * 1_000_000)}"',
-            published_at=updated_at,
+            etag=(
+                f'"publications-{latest_id}-{int(updated_at.timestamp() * 1_000_000)}'
+                f'-{today.isoformat()}"'
+            ),
+            published_at=max(updated_at, start_of_today),
         )
 
     return page

@@ -98,3 +98,19 @@ def test_at_most_the_set_number_of_pages_are_kept(settings, kept, loaded_2014, a
         anonymous_client.get(f"/updates/?{query}")
 
     assert list(published_responses._kept) == ["testserver/updates/?b", "testserver/updates/?c"]
+
+
+def test_a_kept_page_is_made_again_the_next_day(kept, loaded_2014, anonymous_client, monkeypatch):
+    """ "Overdue" appears on the day a due date passes, though nothing was published."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    etag = anonymous_client.get("/recommendations/")["ETag"]
+    monkeypatch.setattr(timezone, "localdate", lambda: today + datetime.timedelta(days=1))
+
+    response = anonymous_client.get("/recommendations/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
