@@ -99,7 +99,11 @@ class PlanActionInline(admin.TabularInline):
 class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("force__name", "version")
-    formfield_overrides = {models.FileField: {"widget": DocumentDownloadInput}}
+    formfield_overrides = {
+        models.FileField: {"widget": DocumentDownloadInput},
+        # An address typed without its scheme is a force's website: https, as Django 6 assumes.
+        models.URLField: {"assume_scheme": "https"},
+    }
     list_display = ("__str__", "force", "version", "status", "provided_on", "action_count")
     list_select_related = ("force",)
     list_filter = ("status", "force__nation")
