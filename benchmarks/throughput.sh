@@ -26,13 +26,13 @@ benchmarks/ensure_tools.sh wrk
 . benchmarks/stack.sh
 stack_prepare throughput
 $PYTHON manage.py collectstatic --no-input -v0
-if [ "$($PYTHON manage.py shell -c 'from reports.models import Publication; print(Publication.objects.exists())')" != True ]; then
+if [ "$($PYTHON manage.py shell --verbosity 0 -c 'from reports.models import Publication; print(Publication.objects.exists())')" != True ]; then
   $PYTHON manage.py load_hmic_2014 >/dev/null
 fi
 DEBUG=true $PYTHON manage.py create_demo_users >/dev/null  # it refuses with DEBUG off
 
 # A signed-in member's session, made as signing in makes one.
-session=$($PYTHON manage.py shell -c '
+session=$($PYTHON manage.py shell --verbosity 0 -c '
 from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -43,7 +43,7 @@ store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
 store.create()
 print(store.session_key)')
-edition=$($PYTHON manage.py shell -c '
+edition=$($PYTHON manage.py shell --verbosity 0 -c '
 from reports.models import Publication
 print(Publication.objects.order_by("-published_at").values_list("edition__slug", flat=True).first())')
 

@@ -119,4 +119,6 @@ def _conditional(
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
     patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
+    # The same for everyone: the worker's page cache may keep it a few seconds too.
+    response.shared_cacheable = True
     return response

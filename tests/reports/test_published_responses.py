@@ -69,18 +69,21 @@ def test_a_client_revalidating_its_copy_gets_not_modified_for_one_query(
     assert "public" in response["Cache-Control"]
 
 
+@pytest.mark.parametrize("path", [*PAGES, "/recommendations/", "/forces/", "/data/forces.json"])
 def test_the_worker_keeps_the_page_in_front_of_everything_for_a_few_seconds(
-    settings, loaded_2014, anonymous_client, django_assert_num_queries
+    path, settings, loaded_2014, anonymous_client, django_assert_num_queries
 ):
     settings.PUBLISHED_PAGE_CACHE_SECONDS = 10
     published_page_cache_clear()
-    anonymous_client.get("/updates/")
+    first = anonymous_client.get(path)
 
     with django_assert_num_queries(0):
-        response = anonymous_client.get("/updates/")
+        response = anonymous_client.get(path)
 
     published_page_cache_clear()
     assert response.status_code == 200
+    assert response.content == first.content
+    assert response.get("Content-Disposition") == first.get("Content-Disposition")
 
 
 def test_before_anything_is_published_the_pages_say_so_uncached(kept, anonymous_client):
