@@ -34,7 +34,8 @@ from forces.models import (
     ReviewReopening,
 )
 from forces.resources import ActionPlanImportExport
-from forces.selectors import ReviewStatus, plan_rows, reviewer_label, reviews_disagree
+from forces.review_outcomes import reviews_disagree
+from forces.selectors import plans_to_moderate, reviewer_label
 from forces.services import action_plan_add_version, plan_review_reopen
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.models import Member, Organisation
@@ -564,12 +565,7 @@ class PlanModerationAdmin(ModelAdmin):
     def needed_view(self, request: HttpRequest) -> HttpResponse:
         if not can_moderate(request.user):
             raise PermissionDenied
-        rows = [
-            row
-            for row in plan_rows(request.user)
-            if row.status in (ReviewStatus.NEEDS_MODERATION, ReviewStatus.MODERATED)
-            or len(row.reviews) > 1
-        ]
+        rows = plans_to_moderate(request.user)
         return TemplateResponse(
             request,
             "admin/forces/planmoderation/needed.html",

@@ -15,7 +15,12 @@ class ForcesConfig(AppConfig):
         from forces.models import ActionPlan, Force
 
         register(Force)
-        register(ActionPlan)
+        # The review outcomes are worked out, not edited: history would only record churn.
+        register(ActionPlan, excluded_fields=["review_status", "review_outcome_stale"])
+
+        from forces import review_outcomes
+
+        review_outcomes.receivers_connect()
 
         # What each publication keeps about the forces (reports may not import forces).
         from forces.published import forces_for_publication

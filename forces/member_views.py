@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from forces import selectors
-from forces.models import Force
-from oversight.pagination import paginate
+from forces.models import Force, ReviewStatus
 from oversight.permissions import (
     can_download_reviews,
     can_see_review_summary,
@@ -55,7 +54,7 @@ class PlanListFilterForm(forms.Form):
     )
     status = forms.MultipleChoiceField(
         label="Review status",
-        choices=[(status.value, status.label) for status in selectors.ReviewStatus],
+        choices=ReviewStatus.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -110,15 +109,13 @@ def _summary_gate(request: HttpRequest) -> None:
 def plan_summary(request: HttpRequest) -> HttpResponse:
     """`/forces/plans/summary/`: the counted ratings as a heatmap table and bar charts."""
     _summary_gate(request)
-    summary = selectors.summary()
+    summary = selectors.summary(page=request.GET.get("page"))
     return render(
         request,
         "forces/plan_summary.html",
         {
             "summary": summary,
-            "heatmap": paginate(
-                summary.rows, number=request.GET.get("page"), per_page=HEATMAP_ROWS_PER_PAGE
-            ),
+            "heatmap": summary.heatmap,
             "can_download": can_download_reviews(request.user),
             "is_secretariat": is_secretariat(request.user),
             "chart_width": CHART_WIDTH,
@@ -127,7 +124,6 @@ def plan_summary(request: HttpRequest) -> HttpResponse:
 
 
 CHART_WIDTH = 300
-HEATMAP_ROWS_PER_PAGE = 50
 
 
 def _download_gate(request: HttpRequest) -> None:

@@ -29,6 +29,20 @@ class Force(models.Model):
         return self.name
 
 
+class ReviewStatus(models.TextChoices):
+    """Where a current plan's review stands, in the order the plans list sorts by."""
+
+    NOT_ASSIGNED = "not_assigned", "Not assigned"
+    IN_REVIEW = "in_review", "Being reviewed"
+    NEEDS_MODERATION = "needs_moderation", "Needs moderation"
+    REVIEWED = "reviewed", "Reviewed"
+    MODERATED = "moderated", "Moderated"
+
+
+# Kept by `forces.review_outcomes`, never typed in: a plain `save()` of a plan leaves them alone.
+REVIEW_OUTCOME_FIELDS = ("review_status", "review_outcome_stale")
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def current(self) -> "ActionPlanQuerySet":
         """Each force's current plan: the one no newer version has superseded.
@@ -74,6 +88,16 @@ class ActionPlan(models.Model):
         ),
     )
 
+    # Worked out from the reviews, assignments and moderation by `forces.review_outcomes`:
+    # a write to any of them marks the plan stale, and the next read works it out again.
+    review_status = models.CharField(
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.NOT_ASSIGNED,
+        editable=False,
+    )
+    review_outcome_stale = models.BooleanField(default=True, editable=False)
+
     objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
@@ -86,10 +110,28 @@ class ActionPlan(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="plan_version_positive"),
         ]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(
+                fields=["review_outcome_stale"],
+                condition=Q(review_outcome_stale=True),
+                name="plan_review_outcome_stale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.force.name} action plan, version {self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A plan read before a review was submitted must not write back the status it read
+        # then: only `forces.review_outcomes` writes the outcome fields of a saved plan.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in REVIEW_OUTCOME_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # A new version goes on top: its number says which plan supersedes which.
@@ -491,3 +533,24 @@ class ModeratedAreaRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} in {self.moderation}"
+
+
+class CountedRating(models.Model):
+    """One rating the summary counts for a current plan (see `forces.review_outcomes`): the
+    moderated outcome, the single review, or the lower of two that agree within a step.
+
+    `key` is an area's id (as text), "leadership" or "overall". Kept, never typed in.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="counted_ratings")
+    key = models.CharField(max_length=20)
+    value = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="one_counted_rating_per_key")
+        ]
+        indexes = [models.Index(fields=["key", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.key} {self.value}"

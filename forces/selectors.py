@@ -9,50 +9,36 @@ through `submitted_reviews_export`, which the secretariat alone may download.
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
+from forces import review_outcomes
 from forces.models import (
-    JUDGEMENT_STEPS,
-    RATING_STEPS,
     ActionPlan,
+    CountedRating,
     Force,
     PlanReview,
     ReviewAssignment,
+    ReviewStatus,
 )
+from forces.review_outcomes import LEADERSHIP, OVERALL
 from oversight.models import Meeting
 from oversight.pagination import paginate
 from recommendations.models import Area
 
-LEADERSHIP = "leadership"
-OVERALL = "overall"
-
-
-class ReviewStatus(StrEnum):
-    """Where a plan's review stands, in the order the list sorts by."""
-
-    NOT_ASSIGNED = "not_assigned"
-    IN_REVIEW = "in_review"
-    NEEDS_MODERATION = "needs_moderation"
-    REVIEWED = "reviewed"
-    MODERATED = "moderated"
-
-    @property
-    def label(self) -> str:
-        return REVIEW_STATUS_LABELS[self]
-
-
-REVIEW_STATUS_LABELS = {
-    ReviewStatus.NOT_ASSIGNED: "Not assigned",
-    ReviewStatus.IN_REVIEW: "Being reviewed",
-    ReviewStatus.NEEDS_MODERATION: "Needs moderation",
-    ReviewStatus.REVIEWED: "Reviewed",
-    ReviewStatus.MODERATED: "Moderated",
-}
 REVIEW_STATUS_ORDER = {status: position for position, status in enumerate(ReviewStatus)}
 
 
@@ -62,61 +48,6 @@ def reviewer_label(user: AbstractBaseUser) -> str:
     if member is not None:
         return member.listing_label
     return user.get_full_name() or user.get_username()
-
-
-# Comparing reviews, and what counts
-
-
-def _ratings_of(review: PlanReview) -> dict[str, str]:
-    """A review's ratings keyed by area id (as text), plus leadership and overall."""
-    ratings = {str(rating.area_id): rating.rating for rating in review.area_ratings.all()}
-    ratings[LEADERSHIP] = review.leadership_rating
-    ratings[OVERALL] = review.overall_judgement
-    return ratings
-
-
-def _step(key: str, value: str) -> int | None:
-    steps = JUDGEMENT_STEPS if key == OVERALL else RATING_STEPS
-    return steps.get(value)
-
-
-def reviews_disagree(reviews: list[PlanReview]) -> bool:
-    """True where two submitted reviews differ by more than one step on the overall
-    judgement, on leadership or on any area: the plan needs moderation."""
-    rated = [_ratings_of(review) for review in reviews]
-    for index, first in enumerate(rated):
-        for second in rated[index + 1 :]:
-            for key in first.keys() & second.keys():
-                a, b = _step(key, first[key]), _step(key, second[key])
-                if a is not None and b is not None and abs(a - b) > 1:
-                    return True
-    return False
-
-
-def _lowest(key: str, values: list[str]) -> str:
-    known = [value for value in values if _step(key, value) is not None]
-    return min(known, key=lambda value: _step(key, value)) if known else ""
-
-
-def counted_ratings(plan: ActionPlan, reviews: list[PlanReview]) -> dict[str, str] | None:
-    """The ratings the summary counts for a plan: the moderated outcome; else the single
-    submitted review; else, where the reviews agree within a step, the lower rating of each
-    (the cautious reading). None while nothing counts (no review, or moderation needed)."""
-    moderation = getattr(plan, "moderation", None)
-    if moderation is not None:
-        ratings = {str(row.area_id): row.rating for row in moderation.area_ratings.all()}
-        ratings[LEADERSHIP] = moderation.leadership_rating
-        ratings[OVERALL] = moderation.overall_judgement
-        return ratings
-    if not reviews or reviews_disagree(reviews):
-        return None
-    rated = [_ratings_of(review) for review in reviews]
-    keys = set().union(*rated)
-    return {key: _lowest(key, [ratings.get(key, "") for ratings in rated]) for key in keys}
-
-
-def _moderation_exists(plan: ActionPlan) -> bool:
-    return getattr(plan, "moderation", None) is not None
 
 
 @dataclass
@@ -139,25 +70,13 @@ class PlanRow:
         return len(self.reviews)
 
 
-def _status(plan: ActionPlan, assignments: list, reviews: list[PlanReview]) -> ReviewStatus:
-    if _moderation_exists(plan):
-        return ReviewStatus.MODERATED
-    if reviews and reviews_disagree(reviews):
-        return ReviewStatus.NEEDS_MODERATION
-    if reviews and len(reviews) >= len(assignments):
-        return ReviewStatus.REVIEWED
-    if assignments or reviews:
-        return ReviewStatus.IN_REVIEW
-    return ReviewStatus.NOT_ASSIGNED
-
-
-def current_plans_with_reviews(*, with_moderated_ratings: bool = False):
-    """Current plans with force, moderation, assignments (and reviewers) and submitted
-    reviews with their area ratings: five queries, six with the moderated ratings."""
-    submitted = PlanReview.objects.submitted().prefetch_related("area_ratings")
-    queryset = (
+def current_plans_with_reviews():
+    """Current plans with force, assignments (and reviewers) and submitted reviews, by force
+    name: four queries. The review status is the plan's own `review_status`, kept up to date
+    by `forces.review_outcomes` (call `refresh_stale` first)."""
+    return (
         ActionPlan.objects.current()
-        .select_related("force", "moderation")
+        .select_related("force")
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -165,19 +84,37 @@ def current_plans_with_reviews(*, with_moderated_ratings: bool = False):
                     "reviewer__group_member__organisation"
                 ).order_by("pk"),
             ),
-            Prefetch("reviews", queryset=submitted, to_attr="submitted_reviews"),
+            Prefetch(
+                "reviews", queryset=PlanReview.objects.submitted(), to_attr="submitted_reviews"
+            ),
         )
-        .order_by("force__name")
+        .order_by("force__name", "pk")
     )
-    if with_moderated_ratings:
-        queryset = queryset.prefetch_related("moderation__area_ratings")
-    return queryset
 
 
 def plan_rows(user: AbstractBaseUser) -> list[PlanRow]:
-    """Every current plan as a row of the plans list: six queries (five, then the user's own
-    reviews' statuses)."""
+    """Every current plan as a row of the plans list (for a page of them, `plan_list_page`)."""
+    review_outcomes.refresh_stale()
     return _plan_rows(user, list(current_plans_with_reviews()))
+
+
+def plans_to_moderate(user: AbstractBaseUser) -> list[PlanRow]:
+    """The current plans the secretariat may moderate: those with more than one submitted
+    review, including those that need moderation and those already moderated."""
+    review_outcomes.refresh_stale()
+    submitted = (
+        PlanReview.objects.submitted()
+        .filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    plans = current_plans_with_reviews().filter(
+        Q(review_status__in=[ReviewStatus.NEEDS_MODERATION, ReviewStatus.MODERATED])
+        | Q(Exists(submitted.filter(count__gt=1)))
+    )
+    return _plan_rows(user, list(plans))
 
 
 def _plan_rows(user: AbstractBaseUser, plans: list[ActionPlan]) -> list[PlanRow]:
@@ -196,7 +133,7 @@ def _plan_rows(user: AbstractBaseUser, plans: list[ActionPlan]) -> list[PlanRow]
                 plan=plan,
                 assignments=assignments,
                 reviews=plan.submitted_reviews,
-                status=_status(plan, assignments, plan.submitted_reviews),
+                status=ReviewStatus(plan.review_status),
                 assigned_to_me=any(a.reviewer_id == user.pk for a in assignments),
                 my_review_status=mine.get(plan.pk, ""),
             )
@@ -220,22 +157,14 @@ def plan_list_page(
 ) -> Page:
     """One page of the plans list, filtered and sorted as the member asked, as `PlanRow`s.
 
-    By force name, the database filters and pages the plans, so a page costs the same
-    whatever the number of forces: the count, then the page's plans with their assignments,
-    reviews and ratings, and the user's own reviews. A review status is worked out from each
-    plan's reviews, so filtering or sorting by it reads every plan first.
+    The database filters, sorts and pages the plans (the review status is kept on each plan),
+    so a page costs the same whatever the number of forces: whether any plan is stale, the
+    count, then the page's plans with their assignments and reviews, and the user's own
+    reviews.
     """
-    if filters.statuses or filters.sort == "status":
-        return paginate(plan_list(user, filters), number=number, per_page=PLANS_PER_PAGE)
-    plans = current_plans_with_reviews()
-    if filters.nation:
-        plans = plans.filter(force__nation=filters.nation)
-    if filters.mine:
-        plans = plans.filter(
-            Exists(ReviewAssignment.objects.filter(plan=OuterRef("pk"), reviewer=user))
-        )
+    review_outcomes.refresh_stale()
     return paginate(
-        plans,
+        _plans_filtered(user, filters),
         number=number,
         per_page=PLANS_PER_PAGE,
         rows=lambda page_plans: _plan_rows(user, page_plans),
@@ -243,17 +172,31 @@ def plan_list_page(
 
 
 def plan_list(user: AbstractBaseUser, filters: PlanListFilters) -> list[PlanRow]:
-    """The plans list, filtered and sorted as the member asked."""
-    rows = plan_rows(user)
+    """The whole plans list, filtered and sorted as the member asked."""
+    review_outcomes.refresh_stale()
+    return _plan_rows(user, list(_plans_filtered(user, filters)))
+
+
+def _plans_filtered(user: AbstractBaseUser, filters: PlanListFilters):
+    plans = current_plans_with_reviews()
     if filters.nation:
-        rows = [row for row in rows if row.plan.force.nation == filters.nation]
+        plans = plans.filter(force__nation=filters.nation)
     if filters.statuses:
-        rows = [row for row in rows if row.status in filters.statuses]
+        plans = plans.filter(review_status__in=filters.statuses)
     if filters.mine:
-        rows = [row for row in rows if row.assigned_to_me]
+        plans = plans.filter(
+            Exists(ReviewAssignment.objects.filter(plan=OuterRef("pk"), reviewer=user))
+        )
     if filters.sort == "status":
-        rows.sort(key=lambda row: (REVIEW_STATUS_ORDER[row.status], row.plan.force.name))
-    return rows
+        by_status = Case(
+            *[
+                When(review_status=status, then=Value(position))
+                for status, position in REVIEW_STATUS_ORDER.items()
+            ],
+            output_field=IntegerField(),
+        )
+        plans = plans.order_by(by_status, "force__name", "pk")
+    return plans
 
 
 # The dashboard
@@ -383,48 +326,76 @@ class BarChart:
 @dataclass
 class Summary:
     columns: list[tuple[str, str]]  # (key, heading)
-    rows: list[HeatmapRow]
+    heatmap: Page  # of HeatmapRow
     charts: list[BarChart]
+
+    @property
+    def rows(self) -> list[HeatmapRow]:
+        """The heatmap's rows on this page."""
+        return list(self.heatmap.object_list)
 
 
 NOT_COUNTED = ("", "Not yet counted")
+HEATMAP_ROWS_PER_PAGE = 50
 
 
-def summary() -> Summary:
-    """The counted ratings of every current plan (heatmap) and how many plans were rated each
-    way per area (bars): seven queries."""
+def summary(*, page: str | int | None = None) -> Summary:
+    """The counted ratings of one page of current plans (heatmap) and how many plans were
+    rated each way per area (bars), in six queries whatever the number of plans: whether any
+    plan is stale, the areas, the count, the page's plans, their counted ratings, and the
+    counts of every counted rating by key and value (`forces.review_outcomes` keeps them)."""
+    review_outcomes.refresh_stale()
     areas = list(Area.objects.order_by("position", "name"))
     columns = [(str(area.pk), area.name) for area in areas]
     columns += [(LEADERSHIP, "Leadership"), (OVERALL, "Overall judgement")]
     rating_labels = dict(PlanReview.Rating.choices)
     judgement_labels = dict(PlanReview.Judgement.choices)
-    counts: dict[str, Counter] = defaultdict(Counter)
-    rows = []
-    for plan in current_plans_with_reviews(with_moderated_ratings=True):
-        reviews = plan.submitted_reviews
-        counted = counted_ratings(plan, reviews)
-        cells = []
-        for key, _ in columns:
-            value = (counted or {}).get(key, "")
-            labels = judgement_labels if key == OVERALL else rating_labels
-            cells.append((value, labels[value]) if value in labels else NOT_COUNTED)
-            counts[key][value if value in labels else ""] += 1
-        rows.append(
-            HeatmapRow(
-                plan=plan,
-                status=_status(plan, list(plan.assignments.all()), reviews),
-                cells=cells,
+
+    def labelled(key: str, value: str) -> tuple[str, str]:
+        labels = judgement_labels if key == OVERALL else rating_labels
+        return (value, labels[value]) if value in labels else NOT_COUNTED
+
+    def heatmap_rows(plans: list[ActionPlan]) -> list[HeatmapRow]:
+        rows = []
+        for plan in plans:
+            counted = {rating.key: rating.value for rating in plan.counted_ratings.all()}
+            rows.append(
+                HeatmapRow(
+                    plan=plan,
+                    status=ReviewStatus(plan.review_status),
+                    cells=[labelled(key, counted.get(key, "")) for key, _ in columns],
+                )
             )
-        )
+        return rows
+
+    current = ActionPlan.objects.current()
+    heatmap = paginate(
+        current.select_related("force")
+        .prefetch_related("counted_ratings")
+        .order_by("force__name", "pk"),
+        number=page,
+        per_page=HEATMAP_ROWS_PER_PAGE,
+        rows=heatmap_rows,
+    )
+    plans_count = heatmap.paginator.count
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in (
+        CountedRating.objects.filter(plan__in=current)
+        .values("key", "value")
+        .annotate(plans=Count("pk"))
+        .order_by()
+    ):
+        counts[row["key"]][row["value"]] = row["plans"]
     charts = []
     for key, title in columns:
         labels = judgement_labels if key == OVERALL else rating_labels
         bars = [(value, label, counts[key][value]) for value, label in labels.items()]
         if key == OVERALL:
             bars.reverse()  # worst first, as the ratings are
-        bars.append(("", NOT_COUNTED[1], counts[key][""]))
+        counted_plans = sum(counts[key][value] for value in labels)
+        bars.append(("", NOT_COUNTED[1], plans_count - counted_plans))
         charts.append(BarChart(key=key, title=title, bars=bars))
-    return Summary(columns=columns, rows=rows, charts=charts)
+    return Summary(columns=columns, heatmap=heatmap, charts=charts)
 
 
 EXPORT_HEADER = (

@@ -28,6 +28,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from forces import review_outcomes
 from forces.models import (
     ActionPlan,
     AreaRating,
@@ -192,6 +193,12 @@ class Generator:
                 done += len(batch)
                 self.progress(label, done, len(rows))
         self.made.add(label, len(rows))
+
+    def review_outcomes(self) -> None:
+        """Each plan's review status and counted ratings: bulk inserts send no signals."""
+        review_outcomes.refresh_all(
+            progress=lambda done, total: self.progress("review outcomes", done, total)
+        )
 
     # ---- The kinds of record, in the order they are made ----
 
@@ -590,4 +597,5 @@ def scale_data_generate(*, factor: int, seed: int, force: bool, progress: Progre
     generator.reviews()
     generator.moderation()
     generator.meetings()
+    generator.review_outcomes()
     return generator.made

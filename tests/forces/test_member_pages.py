@@ -95,21 +95,47 @@ def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_clien
     # assignments and submitted reviews per nation; my open actions from meetings; the next
     # meeting; the draft update shared with the group.
     assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 8
-    # The list, a page at a time: how many plans match; the page's current plans with force
-    # and moderation; their assignments with reviewers, members and organisations; their
-    # submitted reviews; the reviews' area ratings; my reviews' statuses.
-    assert get_counting(member_client, "/forces/plans/")[0] == SIGNED_IN + 6
-    assert get_counting(member_client, "/forces/plans/?nation=wales&mine=on&page=2")[0] == (
-        SIGNED_IN + 6
-    )
-    # By review status, every plan is read to work out its status (no count: the page is
-    # cut from that list): the same five without the count.
-    assert get_counting(member_client, "/forces/plans/?sort=status&nation=wales&mine=on")[0] == (
-        SIGNED_IN + 5
-    )
-    # The summary: areas; current plans with force and moderation; assignments; submitted
-    # reviews; their area ratings; the moderated area ratings.
+    # The list, a page at a time, whatever the filter or the sort (the review status is kept
+    # on each plan): whether any plan's outcome is stale; how many plans match; the page's
+    # current plans with force; their assignments with reviewers, members and organisations;
+    # their submitted reviews; my reviews' statuses.
+    for query in (
+        "",
+        "?nation=wales&mine=on&page=2",
+        "?sort=status&nation=wales&mine=on",
+        "?status=needs_moderation&sort=status",
+        "?status=reviewed&status=moderated&page=2",
+    ):
+        assert get_counting(member_client, f"/forces/plans/{query}")[0] == SIGNED_IN + 6, query
+    # The summary, a page of the heatmap at a time: whether any plan is stale; areas; how many
+    # current plans; the page's plans with force; their counted ratings; the counted ratings
+    # of every current plan, counted by key and value (the charts).
     assert get_counting(member_client, "/forces/plans/summary/")[0] == SIGNED_IN + 6
+    assert get_counting(member_client, "/forces/plans/summary/?page=3")[0] == SIGNED_IN + 6
+
+
+# What `transaction.atomic` adds inside a test's own transaction: a savepoint and its release.
+TRANSACTION_QUERIES = 2
+
+
+@pytest.mark.parametrize("count", [43, 430])
+def test_after_a_review_changes_only_its_plan_is_worked_out_again(
+    count, reviewers, member_client
+):
+    plans = build(count, reviewers)
+    get_counting(member_client, "/forces/plans/")  # every plan's outcome worked out
+    SubmittedPlanReviewFactory(plan=plans[1], reviewer=reviewers[2])
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get("/forces/plans/summary/")
+    # Signed in; whether any plan is stale; the stale plans, locked, with their moderation
+    # and number of assignments; their submitted reviews; those reviews' area ratings (no
+    # moderated ratings to read: the plan is not moderated); then the old counted ratings
+    # deleted, the new ones inserted and the plans updated; then the summary's own six less
+    # the staleness check.
+    assert len(queries) == SIGNED_IN + 1 + TRANSACTION_QUERIES + 3 + 3 + 5
+    row = next(row for row in response.context["summary"].rows if row.plan == plans[1])
+    # One of its two reviewers has been joined by a third, unassigned: it counts now.
+    assert row.status == "in_review" and row.cells[-1] == ("good", "Good")
 
 
 def test_the_dashboard_shows_my_reviews_progress_and_the_next_meeting(reviewers, member_client):

@@ -4,16 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from forces.assignments import plan_moderation_record
-from forces.models import PlanModeration, PlanReview
-from forces.selectors import (
-    LEADERSHIP,
-    OVERALL,
-    ReviewStatus,
-    counted_ratings,
-    plan_rows,
-    reviews_disagree,
-    summary,
-)
+from forces.models import PlanModeration, PlanReview, ReviewStatus
+from forces.review_outcomes import LEADERSHIP, OVERALL, counted_ratings, reviews_disagree
+from forces.selectors import plan_rows, summary
 from recommendations.models import Area
 from tests.forces.factories import (
     PlanReviewFactory,

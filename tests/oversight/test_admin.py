@@ -16,6 +16,7 @@ from django.utils import timezone
 from forces.models import (
     ActionPlan,
     AreaRating,
+    CountedRating,
     Force,
     ForceConflict,
     ModeratedAreaRating,
@@ -302,6 +303,9 @@ NOT_IN_ADMIN = {
     # The public search's passages (issue 11): derived from publications and rebuilt from them
     # (reports/search.py, `rebuild_search_index`), nothing for the secretariat to edit.
     SearchPassage,
+    # What each plan's reviews come to (issue 13): worked out from the reviews and moderation
+    # by forces.review_outcomes, shown on the members' summary, nothing to edit.
+    CountedRating,
 }
 
 

@@ -1,0 +1,231 @@
+"""What the reviews of a plan come to: its review status and the ratings the summary counts.
+
+Both are worked out from a plan's assignments, submitted reviews and moderation, and kept on
+the plan (`ActionPlan.review_status`, `CountedRating`), so that the plans list and the summary
+filter, sort, page and count in the database whatever the number of plans.
+
+Kept lazily: a write to any of those rows marks its plan stale (the receivers below, in the
+writer's own transaction), and the next page that reads outcomes calls `refresh_stale`, which
+works out the stale plans again. A plan that another transaction is writing is locked; it is
+skipped rather than waited for, and stays stale until the next read after that write commits.
+Bulk writes send no signals: whatever makes rows in bulk calls `refresh_all` afterwards (as
+`generate_scale_data` does); a plan is stale from the moment it is made.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+
+from forces.models import (
+    JUDGEMENT_STEPS,
+    RATING_STEPS,
+    ActionPlan,
+    AreaRating,
+    CountedRating,
+    ModeratedAreaRating,
+    PlanModeration,
+    PlanReview,
+    ReviewAssignment,
+    ReviewStatus,
+)
+
+LEADERSHIP = "leadership"
+OVERALL = "overall"
+REFRESH_BATCH_SIZE = 500
+
+
+# Comparing reviews, and what counts
+
+
+def _ratings_of(review: PlanReview) -> dict[str, str]:
+    """A review's ratings keyed by area id (as text), plus leadership and overall."""
+    ratings = {str(rating.area_id): rating.rating for rating in review.area_ratings.all()}
+    ratings[LEADERSHIP] = review.leadership_rating
+    ratings[OVERALL] = review.overall_judgement
+    return ratings
+
+
+def _step(key: str, value: str) -> int | None:
+    steps = JUDGEMENT_STEPS if key == OVERALL else RATING_STEPS
+    return steps.get(value)
+
+
+def reviews_disagree(reviews: list[PlanReview]) -> bool:
+    """True where two submitted reviews differ by more than one step on the overall
+    judgement, on leadership or on any area: the plan needs moderation."""
+    rated = [_ratings_of(review) for review in reviews]
+    for index, first in enumerate(rated):
+        for second in rated[index + 1 :]:
+            for key in first.keys() & second.keys():
+                a, b = _step(key, first[key]), _step(key, second[key])
+                if a is not None and b is not None and abs(a - b) > 1:
+                    return True
+    return False
+
+
+def _lowest(key: str, values: list[str]) -> str:
+    known = [value for value in values if _step(key, value) is not None]
+    return min(known, key=lambda value: _step(key, value)) if known else ""
+
+
+def counted_ratings(plan: ActionPlan, reviews: list[PlanReview]) -> dict[str, str] | None:
+    """The ratings the summary counts for a plan: the moderated outcome; else the single
+    submitted review; else, where the reviews agree within a step, the lower rating of each
+    (the cautious reading). None while nothing counts (no review, or moderation needed)."""
+    moderation = getattr(plan, "moderation", None)
+    if moderation is not None:
+        ratings = {str(row.area_id): row.rating for row in moderation.area_ratings.all()}
+        ratings[LEADERSHIP] = moderation.leadership_rating
+        ratings[OVERALL] = moderation.overall_judgement
+        return ratings
+    if not reviews or reviews_disagree(reviews):
+        return None
+    rated = [_ratings_of(review) for review in reviews]
+    keys = set().union(*rated)
+    return {key: _lowest(key, [ratings.get(key, "") for ratings in rated]) for key in keys}
+
+
+def review_status(plan: ActionPlan, assignments: int, reviews: list[PlanReview]) -> ReviewStatus:
+    """Where a plan's review stands, from its moderation, its number of assignments and its
+    submitted reviews."""
+    if getattr(plan, "moderation", None) is not None:
+        return ReviewStatus.MODERATED
+    if reviews and reviews_disagree(reviews):
+        return ReviewStatus.NEEDS_MODERATION
+    if reviews and len(reviews) >= assignments:
+        return ReviewStatus.REVIEWED
+    if assignments or reviews:
+        return ReviewStatus.IN_REVIEW
+    return ReviewStatus.NOT_ASSIGNED
+
+
+# Keeping them
+
+
+def plans_mark_stale(plans: Q) -> None:
+    """Mark the plans `plans` selects as needing their outcomes worked out again."""
+    ActionPlan.objects.filter(plans, review_outcome_stale=False).update(review_outcome_stale=True)
+
+
+def _plans_with_what_decides(queryset):
+    assignments = (
+        ReviewAssignment.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        queryset.select_related("moderation")
+        .annotate(assignment_count=Coalesce(Subquery(assignments), 0))
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=PlanReview.objects.submitted().prefetch_related("area_ratings"),
+                to_attr="submitted_reviews",
+            ),
+            "moderation__area_ratings",
+        )
+        .order_by("pk")
+    )
+
+
+def _recompute(plans: list[ActionPlan]) -> None:
+    counted_rows = []
+    for plan in plans:
+        plan.review_status = review_status(plan, plan.assignment_count, plan.submitted_reviews)
+        plan.review_outcome_stale = False
+        counted = counted_ratings(plan, plan.submitted_reviews) or {}
+        counted_rows += [
+            CountedRating(plan=plan, key=key, value=value)
+            for key, value in counted.items()
+            if value
+        ]
+    CountedRating.objects.filter(plan__in=plans).delete()
+    CountedRating.objects.bulk_create(counted_rows)
+    ActionPlan.objects.bulk_update(plans, ["review_status", "review_outcome_stale"])
+
+
+def refresh_stale() -> None:
+    """Work out again the outcomes of every stale plan that no other transaction is writing.
+
+    One query when nothing is stale (the usual case); otherwise, per batch of 500 plans,
+    the locked plans with what decides their outcomes (four queries) and three writes.
+    """
+    stale = ActionPlan.objects.filter(review_outcome_stale=True)
+    if not stale.exists():
+        return
+    while True:
+        with transaction.atomic():
+            batch = list(
+                _plans_with_what_decides(stale.select_for_update(skip_locked=True, of=("self",)))[
+                    :REFRESH_BATCH_SIZE
+                ]
+            )
+            if batch:
+                _recompute(batch)
+        if len(batch) < REFRESH_BATCH_SIZE:
+            return
+
+
+def refresh_all(progress: Callable[[int, int], None] | None = None) -> None:
+    """Work out every plan's outcomes again, for after a bulk write that sent no signals."""
+    total = ActionPlan.objects.count()
+    done = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                _plans_with_what_decides(ActionPlan.objects.filter(pk__gt=last_pk))[
+                    :REFRESH_BATCH_SIZE
+                ]
+            )
+            if batch:
+                _recompute(batch)
+        if not batch:
+            return
+        last_pk = batch[-1].pk
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+
+
+# What marks a plan stale
+
+
+def _plan_of_review(instance: PlanReview, **kwargs) -> None:
+    plans_mark_stale(Q(pk=instance.plan_id))
+
+
+def _plan_of_rating(instance: AreaRating, **kwargs) -> None:
+    plans_mark_stale(Q(reviews__pk=instance.review_id))
+
+
+def _plan_of_assignment(instance: ReviewAssignment, **kwargs) -> None:
+    plans_mark_stale(Q(pk=instance.plan_id))
+
+
+def _plan_of_moderation(instance: PlanModeration, **kwargs) -> None:
+    plans_mark_stale(Q(pk=instance.plan_id))
+
+
+def _plan_of_moderated_rating(instance: ModeratedAreaRating, **kwargs) -> None:
+    plans_mark_stale(Q(moderation__pk=instance.moderation_id))
+
+
+RECEIVERS = (
+    (PlanReview, _plan_of_review),
+    (AreaRating, _plan_of_rating),
+    (ReviewAssignment, _plan_of_assignment),
+    (PlanModeration, _plan_of_moderation),
+    (ModeratedAreaRating, _plan_of_moderated_rating),
+)
+
+
+def receivers_connect() -> None:
+    for model, receiver in RECEIVERS:
+        for signal in (post_save, post_delete):
+            signal.connect(receiver, sender=model, dispatch_uid=f"review-outcome-{model.__name__}")
