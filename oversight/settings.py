@@ -187,6 +187,8 @@ PUBLISHED_PAGE_CACHE_SECONDS = env.int("PUBLISHED_PAGE_CACHE_SECONDS", default=1
 # Pages made from the publications alone (home, lists, datasets) each worker keeps, rendered
 # once per publication (reports.published_responses); 0 renders every request.
 PUBLICATION_PAGES_KEPT = env.int("PUBLICATION_PAGES_KEPT", default=200)
+# Search results pages each worker keeps the same way, apart (one per query and page).
+SEARCH_PAGES_KEPT = env.int("SEARCH_PAGES_KEPT", default=1000)
 # The largest request body accepted, except on the admin pages that take documents, which
 # accept an upload (oversight.uploads.MAX_UPLOAD_BYTES) and this much more for the other fields.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=1024 * 1024)

@@ -6,7 +6,7 @@ from oversight import accounts, views
 from oversight.accounts import PasswordResetRequestView
 from reports.alert_views import privacy_notice
 from reports.public_views import HomeView
-from reports.published_responses import made_from_publications
+from reports.published_responses import KEPT_SEARCHES, made_from_publications
 from reports.search_views import search_page
 
 admin.site.site_header = "National Oversight Group: secretariat"
@@ -21,7 +21,7 @@ urlpatterns = [
     path("forces/", include("forces.urls")),
     path("forces/", include("reports.force_urls")),  # after forces.urls: /forces/plans/ is theirs
     path("data/", include("reports.data_urls")),
-    path("search/", search_page, name="search"),
+    path("search/", made_from_publications(search_page, kept=KEPT_SEARCHES), name="search"),
     path("email-alerts/", include("reports.alert_urls")),
     path("privacy/", privacy_notice, name="privacy"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),

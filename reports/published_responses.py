@@ -9,7 +9,9 @@ gives such a view:
   a `304` for that one query;
 - the page rendered once per version in each worker and kept (at most
   `settings.PUBLICATION_PAGES_KEPT` pages, the least recently used dropped first; 0 keeps
-  none), so a new publication invalidates every kept page at once;
+  none), so a new publication invalidates every kept page at once; the search results pages
+  (`/search/?q=`, one per query and page) are kept apart, at most
+  `settings.SEARCH_PAGES_KEPT` of them;
 - `PublishedPageCacheMiddleware` keeping it for a few seconds more in front of everything
   (addresses without a query string), as for the edition pages.
 
@@ -30,15 +32,59 @@ from django.utils import timezone
 from reports.selectors import publications_version
 from reports.views import published_response
 
-# host and full path -> (version, content, headers)
-_kept: "OrderedDict[str, tuple[tuple, bytes, dict[str, str]]]" = OrderedDict()
+
+class KeptPages:
+    """Responses a worker keeps, by host and full path, each with the publications' version
+    it was made at; at most the number the setting `limit_setting` names, the least recently
+    used dropped first."""
+
+    def __init__(self, limit_setting: str) -> None:
+        self.limit_setting = limit_setting
+        # host and full path -> (version, content, headers)
+        self.pages: OrderedDict[str, tuple[tuple, bytes, dict[str, str]]] = OrderedDict()
+
+    def clear(self) -> None:
+        self.pages.clear()
+
+    def response(
+        self, request: HttpRequest, version: tuple, make: Callable[[], HttpResponse]
+    ) -> HttpResponse:
+        key = request.get_host() + request.get_full_path()  # pages may hold absolute links
+        kept = self.pages.get(key)
+        if kept is not None and kept[0] == version:
+            self.pages.move_to_end(key)
+            return HttpResponse(kept[1], headers=kept[2])
+        response = make()
+        if hasattr(response, "render"):
+            response = response.render()
+        limit = getattr(settings, self.limit_setting)
+        if (
+            limit
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            self.pages[key] = (version, response.content, dict(response.items()))
+            self.pages.move_to_end(key)
+            while len(self.pages) > limit:
+                self.pages.popitem(last=False)
+        return response
+
+
+# The pages and datasets; the searches apart, so that many different searches cannot push
+# the home page and the lists out.
+KEPT_PAGES = KeptPages("PUBLICATION_PAGES_KEPT")
+KEPT_SEARCHES = KeptPages("SEARCH_PAGES_KEPT")
 
 
 def made_from_publications_clear() -> None:
-    _kept.clear()
+    KEPT_PAGES.clear()
+    KEPT_SEARCHES.clear()
 
 
-def made_from_publications(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def made_from_publications(
+    view: Callable[..., HttpResponse], *, kept: KeptPages = KEPT_PAGES
+) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         latest_id, updated_at = publications_version()
@@ -51,7 +97,7 @@ def made_from_publications(view: Callable[..., HttpResponse]) -> Callable[..., H
         start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
         return published_response(
             request,
-            lambda: kept_response(request, version, lambda: view(request, *args, **kwargs)),
+            lambda: kept.response(request, version, lambda: view(request, *args, **kwargs)),
             # A withdrawal changes no id: the time of the latest change is in the tag too.
             etag=(
                 f'"publications-{latest_id}-{int(updated_at.timestamp() * 1_000_000)}'
@@ -68,18 +114,4 @@ def kept_response(
 ) -> HttpResponse:
     """The response this worker kept for the request's address at this publications'
     `version`, or `make()`'s, kept for next time if it may be."""
-    key = request.get_host() + request.get_full_path()  # pages may hold absolute links
-    kept = _kept.get(key)
-    if kept is not None and kept[0] == version:
-        _kept.move_to_end(key)
-        return HttpResponse(kept[1], headers=kept[2])
-    response = make()
-    if hasattr(response, "render"):
-        response = response.render()
-    keep = settings.PUBLICATION_PAGES_KEPT
-    if keep and response.status_code == 200 and not response.streaming and not response.cookies:
-        _kept[key] = (version, response.content, dict(response.items()))
-        _kept.move_to_end(key)
-        while len(_kept) > keep:
-            _kept.popitem(last=False)
-    return response
+    return KEPT_PAGES.response(request, version, make)

@@ -100,6 +100,7 @@ def no_published_page_cache(settings):
     """Every request reaches its view, so tests see what the view does now."""
     settings.PUBLISHED_PAGE_CACHE_SECONDS = 0
     settings.PUBLICATION_PAGES_KEPT = 0
+    settings.SEARCH_PAGES_KEPT = 0
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -119,9 +119,7 @@ TRANSACTION_QUERIES = 2
 
 
 @pytest.mark.parametrize("count", [43, 430])
-def test_after_a_review_changes_only_its_plan_is_worked_out_again(
-    count, reviewers, member_client
-):
+def test_after_a_review_changes_only_its_plan_is_worked_out_again(count, reviewers, member_client):
     plans = build(count, reviewers)
     get_counting(member_client, "/forces/plans/")  # every plan's outcome worked out
     SubmittedPlanReviewFactory(plan=plans[1], reviewer=reviewers[2])

@@ -170,7 +170,9 @@ def test_a_moderated_rating_changed_or_deleted_changes_what_counts(
     assert chart_counts(member_client, key)[""] == 1
 
 
-def test_an_area_rating_changed_by_hand_changes_what_counts(plan, areas, member_user, member_client):
+def test_an_area_rating_changed_by_hand_changes_what_counts(
+    plan, areas, member_user, member_client
+):
     review = SubmittedPlanReviewFactory(plan=plan, reviewer=member_user)
     key = str(areas[2].pk)
     assert counted_shown(member_client, plan)[key] == Rating.PARTLY

@@ -100,7 +100,10 @@ def test_at_most_the_set_number_of_pages_are_kept(settings, kept, loaded_2014, a
     for query in ("a", "b", "c"):
         anonymous_client.get(f"/updates/?{query}")
 
-    assert list(published_responses._kept) == ["testserver/updates/?b", "testserver/updates/?c"]
+    assert list(published_responses.KEPT_PAGES.pages) == [
+        "testserver/updates/?b",
+        "testserver/updates/?c",
+    ]
 
 
 def test_a_kept_page_is_made_again_the_next_day(kept, loaded_2014, anonymous_client, monkeypatch):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from reports.models import SearchPassage
+from reports.published_responses import KEPT_SEARCHES, made_from_publications_clear
 from reports.search import (
     RESULTS_PER_PAGE,
     highlight_words,
@@ -286,12 +287,13 @@ def published_editions(request) -> None:
         publish_for_test(ReadyToPublishQuarterlyUpdateFactory(), by=None)
 
 
-def test_the_search_takes_two_queries_however_many_editions(
+def test_the_search_takes_three_queries_however_many_editions(
     published_editions, anonymous_client, django_assert_num_queries
 ):
-    # 1. The number of matching passages, for the count and the pagination.
-    # 2. The page of matching passages (ranked and highlighted on PostgreSQL).
-    with django_assert_num_queries(2):
+    # 1. The publications' version (the page's ETag, and what a kept page is checked against).
+    # 2. The number of matching passages, for the count and the pagination.
+    # 3. The page of matching passages (ranked and highlighted on PostgreSQL).
+    with django_assert_num_queries(3):
         response = anonymous_client.get("/search/", {"q": "destroys lives"})
 
     assert response.status_code == 200
@@ -301,3 +303,58 @@ def test_the_search_takes_two_queries_however_many_editions(
             section_anchor="foreword", text__startswith="Domestic abuse"
         ).count()
     )
+
+
+# ---- Kept results pages ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def kept(settings):
+    settings.PUBLICATION_PAGES_KEPT = 200
+    settings.SEARCH_PAGES_KEPT = 200
+    made_from_publications_clear()
+    yield
+    made_from_publications_clear()
+
+
+def test_a_search_asked_again_is_the_kept_page_for_one_query(
+    published_editions, kept, anonymous_client, django_assert_num_queries
+):
+    first = anonymous_client.get("/search/", {"q": "destroys lives", "page": "1"})
+
+    # 1. The publications' version: unchanged, so the page kept from the first search.
+    with django_assert_num_queries(1):
+        second = anonymous_client.get("/search/", {"q": "destroys lives", "page": "1"})
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "<mark>destroys</mark>" in second.content.decode()
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_new_publication_is_found_at_once_by_a_kept_search(
+    recommendation, kept, anonymous_client
+):
+    _published(recommendation, "Forces trained call handlers in risk assessment.")
+    before = anonymous_client.get("/search/", {"q": "safeguarding"}).content.decode()
+    _published(recommendation, "Safeguarding leads appointed in every force.")
+
+    after = anonymous_client.get("/search/", {"q": "safeguarding"}).content.decode()
+
+    assert "<mark>Safeguarding</mark> leads" not in before
+    assert "<mark>Safeguarding</mark> leads" in after
+
+
+def test_searches_are_kept_apart_and_at_most_the_set_number(
+    recommendation, kept, settings, anonymous_client, django_assert_num_queries
+):
+    settings.SEARCH_PAGES_KEPT = 2
+    _published(recommendation, "Forces trained call handlers in risk assessment.")
+    anonymous_client.get("/updates/")
+    for query in ("risk", "call", "forces"):
+        anonymous_client.get("/search/", {"q": query})
+
+    assert list(KEPT_SEARCHES.pages) == ["testserver/search/?q=call", "testserver/search/?q=forces"]
+    # The editions list was not pushed out by the searches.
+    with django_assert_num_queries(1):
+        anonymous_client.get("/updates/")
