@@ -5,7 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -37,7 +37,7 @@ from forces.resources import ActionPlanImportExport
 from forces.review_outcomes import reviews_disagree
 from forces.selectors import plans_to_moderate, reviewer_label
 from forces.services import action_plan_add_version, plan_review_reopen
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin, related_count
 from oversight.models import Member, Organisation
 from oversight.permissions import (
     can_assign_reviewers,
@@ -68,7 +68,7 @@ class ForceAdmin(ModelAdmin):
     inlines = (ActionPlanInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Force]:
-        return super().get_queryset(request).annotate(plan_count=Count("action_plans"))
+        return super().get_queryset(request).annotate(plan_count=related_count(ActionPlan, "force"))
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not ActionPlan:
@@ -119,7 +119,7 @@ class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("force")
-            .annotate(action_count=Count("actions"))
+            .annotate(action_count=related_count(PlanAction, "plan"))
         )
 
     def save_model(self, request: HttpRequest, obj: ActionPlan, form, change: bool) -> None:

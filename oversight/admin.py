@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from oversight import invitations, mail
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin, related_count
 from oversight.models import (
     LoadedRecord,
     Meeting,
@@ -37,7 +37,11 @@ class OrganisationAdmin(ModelAdmin):
     search_fields = ("name", "abbreviation")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
-        return super().get_queryset(request).annotate(member_count=Count("members"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=related_count(Member, "organisation"))
+        )
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, organisation: Organisation) -> int:
@@ -230,13 +234,12 @@ class MeetingAdmin(ModelAdmin):
     inlines = (MeetingActionInline, MeetingPaperInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
-        # distinct: the two joins would otherwise multiply each other's counts.
         return (
             super()
             .get_queryset(request)
             .annotate(
-                attendee_count=Count("attendees", distinct=True),
-                paper_count=Count("papers", distinct=True),
+                attendee_count=related_count(Meeting.attendees.through, "meeting"),
+                paper_count=related_count(MeetingPaper, "meeting"),
             )
         )
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin, related_count
 from oversight.permissions import (
     can_approve,
     can_confirm_withdrawal,
@@ -313,9 +313,13 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
             super()
             .get_queryset(request)
             .annotate(
-                bullet_count=Count("bullets", distinct=True),
-                revision_count=Count("publications", distinct=True),
-                last_published_at=Max("publications__published_at"),
+                bullet_count=related_count(ProgressUpdate, "edition"),
+                revision_count=related_count(Publication, "edition"),
+                last_published_at=Subquery(
+                    Publication.objects.filter(edition=OuterRef("pk"))
+                    .order_by("-published_at")
+                    .values("published_at")[:1]
+                ),
             )
         )
 
