@@ -12,11 +12,11 @@ class ForcesConfig(AppConfig):
         # History (values before and after, revert) of forces and plan versions: issue 10.
         from simple_history import register
 
-        from forces.models import ActionPlan, Force
+        from forces.models import REVIEW_OUTCOME_FIELDS, ActionPlan, Force
 
         register(Force)
         # The review outcomes are worked out, not edited: history would only record churn.
-        register(ActionPlan, excluded_fields=["review_status", "review_outcome_stale"])
+        register(ActionPlan, excluded_fields=list(REVIEW_OUTCOME_FIELDS))
 
         from forces import review_outcomes
 

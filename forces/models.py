@@ -40,7 +40,12 @@ class ReviewStatus(models.TextChoices):
 
 
 # Kept by `forces.review_outcomes`, never typed in: a plain `save()` of a plan leaves them alone.
-REVIEW_OUTCOME_FIELDS = ("review_status", "review_outcome_stale")
+REVIEW_OUTCOME_FIELDS = (
+    "review_status",
+    "assignment_count",
+    "assigned_reviews_submitted",
+    "review_outcome_stale",
+)
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -96,6 +101,10 @@ class ActionPlan(models.Model):
         default=ReviewStatus.NOT_ASSIGNED,
         editable=False,
     )
+    # For the dashboard's national progress: how many reviews are assigned, and how many of
+    # those the assigned reviewer has submitted.
+    assignment_count = models.PositiveIntegerField(default=0, editable=False)
+    assigned_reviews_submitted = models.PositiveIntegerField(default=0, editable=False)
     review_outcome_stale = models.BooleanField(default=True, editable=False)
 
     objects = ActionPlanQuerySet.as_manager()

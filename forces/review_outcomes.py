@@ -1,8 +1,11 @@
-"""What the reviews of a plan come to: its review status and the ratings the summary counts.
+"""What the reviews of a plan come to: its review status, the ratings the summary counts, and
+how many of its assigned reviews are submitted.
 
-Both are worked out from a plan's assignments, submitted reviews and moderation, and kept on
-the plan (`ActionPlan.review_status`, `CountedRating`), so that the plans list and the summary
-filter, sort, page and count in the database whatever the number of plans.
+All are worked out from a plan's assignments, submitted reviews and moderation, and kept on
+the plan (`ActionPlan.review_status`, `assignment_count`, `assigned_reviews_submitted`, and
+`CountedRating` rows), so that the plans list and the summary filter, sort, page and count in
+the database whatever the number of plans, and the dashboard's national progress adds up one
+row per current plan rather than every assignment and review there has been.
 
 Kept lazily: a write to any of those rows marks its plan stale (the receivers below, in the
 writer's own transaction), and the next page that reads outcomes calls `refresh_stale`, which
@@ -15,13 +18,14 @@ Bulk writes send no signals: whatever makes rows in bulk calls `refresh_all` aft
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 from forces.models import (
     JUDGEMENT_STEPS,
     RATING_STEPS,
+    REVIEW_OUTCOME_FIELDS,
     ActionPlan,
     AreaRating,
     CountedRating,
@@ -110,17 +114,31 @@ def plans_mark_stale(plans: Q) -> None:
     ActionPlan.objects.filter(plans, review_outcome_stale=False).update(review_outcome_stale=True)
 
 
+def _count_per_plan(assignments):
+    return Coalesce(
+        Subquery(
+            assignments.filter(plan=OuterRef("pk"))
+            .order_by()
+            .values("plan")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        0,
+    )
+
+
 def _plans_with_what_decides(queryset):
-    assignments = (
-        ReviewAssignment.objects.filter(plan=OuterRef("pk"))
-        .order_by()
-        .values("plan")
-        .annotate(count=Count("pk"))
-        .values("count")
+    submitted_by_assignee = PlanReview.objects.submitted().filter(
+        plan=OuterRef("plan"), reviewer=OuterRef("reviewer")
     )
     return (
         queryset.select_related("moderation")
-        .annotate(assignment_count=Coalesce(Subquery(assignments), 0))
+        .annotate(
+            assigned=_count_per_plan(ReviewAssignment.objects.all()),
+            assigned_submitted=_count_per_plan(
+                ReviewAssignment.objects.filter(Exists(submitted_by_assignee))
+            ),
+        )
         .prefetch_related(
             Prefetch(
                 "reviews",
@@ -136,7 +154,9 @@ def _plans_with_what_decides(queryset):
 def _recompute(plans: list[ActionPlan]) -> None:
     counted_rows = []
     for plan in plans:
-        plan.review_status = review_status(plan, plan.assignment_count, plan.submitted_reviews)
+        plan.review_status = review_status(plan, plan.assigned, plan.submitted_reviews)
+        plan.assignment_count = plan.assigned
+        plan.assigned_reviews_submitted = plan.assigned_submitted
         plan.review_outcome_stale = False
         counted = counted_ratings(plan, plan.submitted_reviews) or {}
         counted_rows += [
@@ -146,7 +166,7 @@ def _recompute(plans: list[ActionPlan]) -> None:
         ]
     CountedRating.objects.filter(plan__in=plans).delete()
     CountedRating.objects.bulk_create(counted_rows)
-    ActionPlan.objects.bulk_update(plans, ["review_status", "review_outcome_stale"])
+    ActionPlan.objects.bulk_update(plans, list(REVIEW_OUTCOME_FIELDS))
 
 
 def refresh_stale() -> None:

@@ -91,9 +91,9 @@ SIGNED_IN = 4
 def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_client):
     build(count, reviewers)
     # The dashboard: how many assignments I have; one page of them with their plans and my
-    # reviews' statuses; forces per nation; current plans provided and moderated per nation;
-    # assignments and submitted reviews per nation; my open actions from meetings; the next
-    # meeting; the draft update shared with the group.
+    # reviews' statuses; forces per nation; whether any plan's outcome is stale; current plans
+    # provided and moderated, and their assignments and submitted reviews, per nation; my open
+    # actions from meetings; the next meeting; the draft update shared with the group.
     assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 8
     # The list, a page at a time, whatever the filter or the sort (the review status is kept
     # on each plan): whether any plan's outcome is stale; how many plans match; the page's

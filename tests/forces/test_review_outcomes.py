@@ -208,6 +208,23 @@ def test_an_assignment_removed_and_a_new_plan_version_change_the_status(
     assert set(counted_shown(member_client, newer).values()) == {""}
 
 
+def test_the_dashboards_national_progress_follows_each_review_and_assignment(
+    plan, member_user, other_member, member_client
+):
+    def national() -> tuple[int, int]:
+        figures = member_client.get("/members/").context["dashboard"].national
+        return figures.reviews_submitted, figures.assignments
+
+    assign(plan, member_user, other_member)
+    assert national() == (0, 2)
+    SubmittedPlanReviewFactory(plan=plan, reviewer=member_user)
+    assert national() == (1, 2)
+    SubmittedPlanReviewFactory(plan=plan)  # by someone not assigned: not an assigned review
+    assert national() == (1, 2)
+    ReviewAssignment.objects.get(plan=plan, reviewer=member_user).delete()
+    assert national() == (0, 1)
+
+
 def test_a_plan_saved_from_an_old_copy_keeps_the_status_worked_out_since(
     plan, member_user, member_client
 ):
@@ -229,7 +246,12 @@ def kept_outcomes() -> dict[int, tuple[str, dict[str, str]]]:
     for rating in CountedRating.objects.all():
         counted.setdefault(rating.plan_id, {})[rating.key] = rating.value
     return {
-        plan.pk: (plan.review_status, counted.get(plan.pk, {}))
+        plan.pk: (
+            plan.review_status,
+            plan.assignment_count,
+            plan.assigned_reviews_submitted,
+            counted.get(plan.pk, {}),
+        )
         for plan in ActionPlan.objects.current()
     }
 
@@ -239,10 +261,18 @@ def test_kept_outcomes_equal_a_fresh_working_out_on_generated_data():
     call_command("generate_scale_data", "--factor", "1", stdout=io.StringIO())
     assert not ActionPlan.objects.filter(review_outcome_stale=True).exists()
     kept = kept_outcomes()
-    assert {status for status, _ in kept.values()} == set(ReviewStatus)
+    assert {status for status, *_ in kept.values()} == set(ReviewStatus)
+    assert sum(assigned for _, assigned, _, _ in kept.values()) == (
+        ReviewAssignment.objects.of_current_plans().count()
+    )
 
     CountedRating.objects.all().delete()
-    ActionPlan.objects.update(review_status=ReviewStatus.NOT_ASSIGNED, review_outcome_stale=True)
+    ActionPlan.objects.update(
+        review_status=ReviewStatus.NOT_ASSIGNED,
+        assignment_count=0,
+        assigned_reviews_submitted=0,
+        review_outcome_stale=True,
+    )
     review_outcomes.refresh_stale()
 
     assert kept_outcomes() == kept
