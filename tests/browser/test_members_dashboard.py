@@ -104,3 +104,22 @@ def test_a_long_plans_list_is_paged_accessibly(
     expect(page.get_by_role("row", name=re.compile("Gwent Police"))).to_be_visible()
     assert_accessible(page)
     assert no_sideways_scroll(page)
+
+
+def test_at_320px_the_charts_are_drawn_full_size_with_text_as_large_as_the_page(
+    page: Page, context: BrowserContext, live_server, member
+) -> None:
+    sign_in(context, member, live_server.url)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/forces/plans/summary/")
+
+    charts = page.locator("svg.app-bar-chart")
+    assert charts.count() > 0
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        drawn = chart.bounding_box()
+        # Not scaled to fit: drawn as wide as it is made, so its text keeps its size.
+        assert drawn["width"] == pytest.approx(float(chart.get_attribute("width")), abs=0.5)
+        label = chart.locator("text").first
+        assert label.evaluate("text => getComputedStyle(text).fontSize") == "16px"
+        assert label.bounding_box()["height"] >= 16
