@@ -1,6 +1,7 @@
 """Reading, printing and downloading the published December 2014 update in a real browser."""
 
 import io
+import re
 from io import StringIO
 
 import pytest
@@ -50,12 +51,31 @@ def test_the_pdf_link_gives_the_pdf(page: Page, hmic_2014: None) -> None:
     call_command("make_publication_pdfs", stdout=io.StringIO())  # what the task worker does
     page.goto("/updates/2014-12/")
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download this update as a PDF").click()
+    link = page.get_by_role("link", name="Download this update as a PDF")
+    with page.expect_response(re.compile(r"/updates/2014-12\.pdf$")) as answer:
+        link.click()
 
-    path = download.value.path()
-    with open(path, "rb") as pdf:
-        assert pdf.read(5) == b"%PDF-"
+    # The browser opens it, or saves it, as it does any PDF.
+    assert answer.value.status == 200
+    assert answer.value.headers["content-type"] == "application/pdf"
+    assert page.request.get(answer.value.url).body()[:5] == b"%PDF-"
+
+
+def test_before_the_pdf_is_made_the_link_shows_a_note_not_a_failed_download(
+    page: Page, hmic_2014: None
+) -> None:
+    page.goto("/updates/2014-12/")
+
+    page.get_by_role("link", name="Download this update as a PDF").click()
+
+    # A link with `download` saved the note as a failed download: the reader saw nothing.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The PDF of this update is not ready yet"
+    )
+    expect(
+        page.get_by_role("link", name=re.compile("read the December 2014 update"))
+    ).to_be_visible()
+    assert_accessible(page)
 
 
 def test_the_changes_page_of_a_later_edition_is_accessible(page: Page, hmic_2014: None) -> None:

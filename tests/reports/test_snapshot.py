@@ -73,10 +73,23 @@ ADDED_SINCE = (
 )
 
 
+# Changed since (issue 13): the PDF link lost its `download` attribute, so that a reader who
+# follows it before the PDF is made sees the note saying so, not a failed download.
+CHANGED_SINCE = (
+    (
+        '<a class="govuk-link" href="/updates/2014-12.pdf">',
+        '<a class="govuk-link" href="/updates/2014-12.pdf" download>',
+    ),
+)
+
+
 def without_additions(main: str) -> str:
     for added in ADDED_SINCE:
         assert added in main
         main = main.replace(added, "", 1)
+    for now, before in CHANGED_SINCE:
+        assert now in main
+        main = main.replace(now, before, 1)
     return main
 
 
