@@ -174,6 +174,8 @@ class PlanReviewAdmin(ReadOnlyAdmin):
     (`plan_review_reopen`); its reopenings are listed on its page."""
 
     list_display = ("plan", "reviewer", "status", "overall_judgement", "submitted_at")
+    # Newest first, along an index: the model's order (by force name) sorts every review.
+    ordering = ("-submitted_at", "-pk")
     # A plan's name includes its force's name.
     list_select_related = ("plan__force", "reviewer")
     list_filter = ("overall_judgement", "leadership_rating", "plan__force__nation")
@@ -266,6 +268,9 @@ class AreaRatingAdmin(ReadOnlyAdmin):
     ratings are its author's alone (`can_read_review`), so they never show here."""
 
     list_display = ("area", "rating", "review")
+    # The newest reviews' ratings first, along the (review, area) unique index: ordering by
+    # the review itself would sort every rating by force name.
+    ordering = ("-review_id", "-area_id")
     list_select_related = ("area", "review__plan__force", "review__reviewer")
     list_filter = ("area", "rating")
     search_fields = ("review__plan__force__name", "review__reviewer__username")
@@ -285,6 +290,7 @@ class ReviewReopeningAdmin(ReadOnlyAdmin):
     """Who reopened which review, when and why: a record, written by `plan_review_reopen`."""
 
     list_display = ("review", "reopened_by", "reopened_at")
+    ordering = ("-reopened_at", "-pk")
     list_select_related = ("review__plan__force", "review__reviewer", "reopened_by")
     search_fields = ("review__plan__force__name", "review__reviewer__username")
     date_hierarchy = "reopened_at"
@@ -657,6 +663,7 @@ class ModeratedAreaRatingAdmin(ReadOnlyAdmin):
     """The agreed area ratings, read-only: recorded with their outcome on the moderation page."""
 
     list_display = ("moderation", "area", "rating")
+    ordering = ("-moderation_id", "-area_id")  # as the review ratings: newest first, indexed
     list_select_related = ("moderation__plan__force", "area")
     list_filter = ("area", "rating")
     fields = ("moderation", "area", "rating")

@@ -325,7 +325,11 @@ class PlanReview(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["reviewer", "status"])]
+        indexes = [
+            models.Index(fields=["reviewer", "status"]),
+            # The admin's list of submitted reviews, newest first.
+            models.Index(fields=["status", "submitted_at"], name="review_status_submitted_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Review of {self.plan} by {self.reviewer}"
@@ -398,6 +402,7 @@ class ReviewReopening(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="reopening_has_a_reason"),
         ]
+        indexes = [models.Index(fields=["reopened_at"])]  # the admin's list, newest first
 
     def __str__(self) -> str:
         return f"{self.review} reopened on {self.reopened_at:%d %B %Y}"
