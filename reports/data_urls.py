@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from reports import data_views
+from reports.published_responses import made_from_publications
 
 
 class FormatConverter:
@@ -22,6 +23,7 @@ register_converter(FormatConverter, "data_format")
 app_name = "data"
 
 urlpatterns = [
-    path("", data_views.data_index, name="data-index"),
+    # What the datasets hold, and the latest edition in them: a function of the publications.
+    path("", made_from_publications(data_views.data_index), name="data-index"),
     path("<slug:name>.<data_format:fmt>", data_views.dataset_file, name="dataset"),
 ]

@@ -11,7 +11,7 @@ from tests.reports.publishing import publish_for_test
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/updates/", "/updates/feed/", "/data/progress-updates.csv"]
+PAGES = ["/", "/updates/", "/updates/feed/", "/data/", "/data/progress-updates.csv"]
 
 
 @pytest.fixture
