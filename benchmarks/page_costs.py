@@ -1,6 +1,7 @@
 """Every page's query count and median server time at two data sizes, and their ratio.
 
     .venv/bin/python benchmarks/page_costs.py                  # N=1 and N=100, PostgreSQL
+    .venv/bin/python benchmarks/page_costs.py --factors 1 10 100   # and N=100 against N=10
     .venv/bin/python benchmarks/page_costs.py --factors 1 10 --runs 10 --rounds 2
 
 For each factor N it makes a fresh PostgreSQL database (`oversight_bench_n<N>` on
@@ -217,12 +218,17 @@ def main() -> None:
             for label, result in measured.items():
                 kept[label]["median_ms"] = min(kept[label]["median_ms"], result["median_ms"])
 
-    small, large = min(args.factors), max(args.factors)
+    factors = sorted(args.factors)
+    small, large = factors[0], factors[-1]
+    # With a middle size too, its ratio to the largest: an admin list's page fills up (to
+    # `list_per_page` rows) between N=1 and N=10, after which only growth with the data is left.
+    middle = factors[-2] if len(factors) > 2 else None
+    extra = f" ms N={middle} | ratio N={large}/N={middle} |" if middle else ""
     print(
-        f"| page | status | queries N={small} | queries N={large} | ms N={small} "
-        f"| ms N={large} | ratio | meets goal |"
+        f"| page | status | queries N={small} | queries N={large} | ms N={small} |{extra}"
+        f" ms N={large} | ratio | meets goal |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- " * (8 + (2 if middle else 0)) + "|")
     for label in by_factor[small]:
         a, b = by_factor[small][label], by_factor[large][label]
         ratio = b["median_ms"] / a["median_ms"] if a["median_ms"] else float("inf")
@@ -233,9 +239,13 @@ def main() -> None:
             and a["status"] == b["status"]
             and b["status"] < 400
         )
+        columns = ""
+        if middle:
+            m = by_factor[middle][label]
+            columns = f" {m['median_ms']:.1f} | {b['median_ms'] / m['median_ms']:.2f} |"
         print(
             f"| {label} | {a['status']}/{b['status']} | {a['queries']} | {b['queries']} "
-            f"| {a['median_ms']:.1f} | {b['median_ms']:.1f} | {ratio:.2f} "
+            f"| {a['median_ms']:.1f} |{columns} {b['median_ms']:.1f} | {ratio:.2f} "
             f"| {'yes' if meets else 'no'} |"
         )
 
