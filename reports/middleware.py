@@ -36,8 +36,27 @@ _pages: dict[str, tuple[float, dict[str, bytes], dict[str, str]]] = {}
 _PER_CODING_HEADERS = ("Content-Encoding", "Content-Length", "ETag")
 
 
+# (expires, version): the publications' version as this worker last read it.
+_version: list[tuple[float, tuple]] = []
+
+
 def published_page_cache_clear() -> None:
     _pages.clear()
+    _version.clear()
+
+
+def publications_version_recent(read: Callable[[], tuple]) -> tuple:
+    """The publications' version (`read()`), read at most once per
+    `PUBLISHED_PAGE_CACHE_SECONDS` in this worker: the pages made from publications whose
+    address has a query string (a search, a page of a list) then cost no query either, and a
+    new publication reaches them within the same seconds as it reaches the kept pages."""
+    seconds = settings.PUBLISHED_PAGE_CACHE_SECONDS
+    now = time.monotonic()
+    if seconds and _version and _version[0][0] > now:
+        return _version[0][1]
+    version = read()
+    _version[:] = [(now + seconds, version)] if seconds else []
+    return version
 
 
 class PublishedPageCacheMiddleware:

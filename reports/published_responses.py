@@ -6,7 +6,9 @@ gives such a view:
 
 - one query to learn the publications' version (`reports.selectors.publications_version`),
   which is the page's `ETag` and `Last-Modified`, so a client or CDN revalidating its copy gets
-  a `304` for that one query;
+  a `304` for that one query; each worker reads it at most once per
+  `PUBLISHED_PAGE_CACHE_SECONDS` (`reports.middleware.publications_version_recent`), so under
+  load even the addresses the middleware below does not keep (with a query string) cost none;
 - the page rendered once per version in each worker and kept (at most
   `settings.PUBLICATION_PAGES_KEPT` pages, the least recently used dropped first; 0 keeps
   none), so a new publication invalidates every kept page at once; the search results pages
@@ -29,6 +31,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from reports.middleware import publications_version_recent
 from reports.selectors import publications_version
 from reports.views import published_response
 
@@ -87,7 +90,7 @@ def made_from_publications(
 ) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        latest_id, updated_at = publications_version()
+        latest_id, updated_at = publications_version_recent(publications_version)
         if updated_at is None:  # nothing published yet: the page says so, uncached
             return view(request, *args, **kwargs)
         # A page may say what today makes of what was published ("Overdue" once a due date

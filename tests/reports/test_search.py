@@ -3,11 +3,14 @@ grouped by edition, ranked full-text search on PostgreSQL, words matched on SQLi
 highlighted without ever trusting stored or typed text as HTML."""
 
 import io
+import time
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from reports import middleware
+from reports.middleware import published_page_cache_clear
 from reports.models import SearchPassage
 from reports.published_responses import KEPT_SEARCHES, made_from_publications_clear
 from reports.search import (
@@ -358,3 +361,24 @@ def test_searches_are_kept_apart_and_at_most_the_set_number(
     # The editions list was not pushed out by the searches.
     with django_assert_num_queries(1):
         anonymous_client.get("/updates/")
+
+
+def test_under_load_a_kept_search_costs_no_query_and_a_new_publication_shows_within_seconds(
+    recommendation, kept, settings, anonymous_client, django_assert_num_queries, monkeypatch
+):
+    settings.PUBLISHED_PAGE_CACHE_SECONDS = 10
+    published_page_cache_clear()
+    _published(recommendation, "Forces trained call handlers in risk assessment.")
+    anonymous_client.get("/search/", {"q": "safeguarding"})
+
+    # The publications' version as read a moment ago, and the page kept at that version.
+    with django_assert_num_queries(0):
+        anonymous_client.get("/search/", {"q": "safeguarding"})
+
+    _published(recommendation, "Safeguarding leads appointed in every force.")
+    later = time.monotonic() + settings.PUBLISHED_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(middleware.time, "monotonic", lambda: later)
+    found = anonymous_client.get("/search/", {"q": "safeguarding"}).content.decode()
+
+    published_page_cache_clear()
+    assert "<mark>Safeguarding</mark> leads" in found
