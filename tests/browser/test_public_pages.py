@@ -1,5 +1,6 @@
 """A visitor reads the public pages: the home page, the recommendations and the updates."""
 
+import itertools
 import re
 from io import StringIO
 
@@ -8,6 +9,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_accessible
+from tests.reports.factories import ReadyToPublishQuarterlyUpdateFactory
+from tests.reports.publishing import publish_for_test
 
 
 @pytest.fixture
@@ -85,3 +88,28 @@ def test_the_status_chart_has_an_accessible_name_and_the_table_its_headers(
     table = page.get_by_role("table", name=re.compile("Status of recommendation 4"))
     expect(table.get_by_role("columnheader")).to_have_text(["Update", "Status"])
     expect(table.get_by_role("rowheader")).to_have_text(["December 2014"])
+
+
+def test_at_320px_the_status_chart_keeps_its_size_and_scrolls_in_its_own_region(
+    page: Page, hmic_2014: None
+) -> None:
+    for _ in range(8):  # two years of quarters: eight labels along the bottom
+        publish_for_test(ReadyToPublishQuarterlyUpdateFactory(), by=None)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/recommendations/4/")
+
+    chart = page.get_by_role("img", name=re.compile("Status of recommendation 4"))
+    # Not scaled to the screen: drawn at its own width, its text as large as the page's.
+    drawn = chart.bounding_box()
+    assert drawn["width"] == pytest.approx(float(chart.get_attribute("width")), abs=0.5)
+    for text in chart.locator("text").all():
+        assert text.evaluate("text => text.getBoundingClientRect().height") >= 16
+    labels = [text.bounding_box() for text in chart.locator("text").all()[3:]]
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in itertools.pairwise(labels))
+    # The region scrolls, the page does not.
+    region = page.get_by_role("region", name="Chart of the status by quarter")
+    assert region.evaluate("region => region.scrollWidth > region.clientWidth")
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    assert_accessible(page)
