@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -1086,9 +1086,12 @@ class PublicationPdfAdmin(ReadOnlyAdmin):
             super()
             .get_queryset(request)
             .defer("content", "publication__content", "publication__body_html")
-            .annotate(content_bytes=Length("content"))
+            # In file storage the size was written with the row; in older rows, the bytes'.
+            .annotate(pdf_bytes=Coalesce("size_bytes", Length("content")))
         )
 
-    @admin.display(description="size", ordering="content_bytes")
+    @admin.display(description="size", ordering="pdf_bytes")
     def size(self, pdf: PublicationPdf) -> str:
-        return f"{pdf.content_bytes / 1024:.0f} KB"
+        if not pdf.pdf_bytes and pdf.file:
+            return "Not recorded"  # made in file storage before sizes were recorded
+        return f"{pdf.pdf_bytes / 1024:.0f} KB"

@@ -596,6 +596,9 @@ class PublicationPdf(models.Model):
     content = models.BinaryField(
         blank=True, default=b"", help_text="The PDF itself, in rows made before file storage."
     )
+    # Written with the row (which is never changed), so that a list of PDFs shows their sizes
+    # without asking the file storage about each; empty in rows made before it.
+    size_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

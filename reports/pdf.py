@@ -66,7 +66,7 @@ def publication_pdf_store(publication: Publication) -> PublicationPdf:
     except PublicationPdf.DoesNotExist:
         pass
     content = publication_pdf_render(publication)
-    stored = PublicationPdf(publication=publication)
+    stored = PublicationPdf(publication=publication, size_bytes=len(content))
     # Saved to storage first (it picks a free name), then the row: a row never points nowhere.
     stored.file.save("edition.pdf", ContentFile(content), save=False)
     try:

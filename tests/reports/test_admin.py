@@ -9,6 +9,7 @@ from django.urls import reverse
 import reports.services
 from recommendations.models import Recommendation
 from reports.models import Publication, PublicationPdf, QuarterlyUpdate
+from reports.pdf import publication_pdf_store
 from tests.oversight.factories import StaffUserFactory, UserFactory
 from tests.reports.factories import (
     ProgressUpdateFactory,
@@ -550,6 +551,16 @@ def test_a_pdf_is_listed_without_its_content(secretariat_client) -> None:
     for page in (response.content.decode(), detail.content.decode()):
         assert "PDF-secret-bytes" not in page
         assert "2 KB" in page
+
+
+def test_a_pdf_in_file_storage_is_listed_with_its_size(secretariat_client) -> None:
+    stored = publication_pdf_store(PublicationFactory())  # as the job makes it, into storage
+    assert stored.file and not stored.content
+
+    page = secretariat_client.get(reverse("admin:reports_publicationpdf_changelist"))
+
+    assert f"{stored.file.size / 1024:.0f} KB" in page.content.decode()
+    assert stored.file.size > 10_000  # a real PDF, not 0 KB
 
 
 def test_the_publications_list_has_no_delete_action(superuser_client) -> None:
