@@ -93,12 +93,6 @@ def current_plans_with_reviews():
     )
 
 
-def plan_rows(user: AbstractBaseUser) -> list[PlanRow]:
-    """Every current plan as a row of the plans list (for a page of them, `plan_list_page`)."""
-    review_outcomes.refresh_stale()
-    return _plan_rows(user, list(current_plans_with_reviews()))
-
-
 def plans_to_moderate(user: AbstractBaseUser) -> list[PlanRow]:
     """The current plans the secretariat may moderate: those with more than one submitted
     review, including those that need moderation and those already moderated."""
@@ -170,12 +164,6 @@ def plan_list_page(
         per_page=PLANS_PER_PAGE,
         rows=lambda page_plans: _plan_rows(user, page_plans),
     )
-
-
-def plan_list(user: AbstractBaseUser, filters: PlanListFilters) -> list[PlanRow]:
-    """The whole plans list, filtered and sorted as the member asked."""
-    review_outcomes.refresh_stale()
-    return _plan_rows(user, list(_plans_filtered(user, filters)))
 
 
 def _plans_filtered(user: AbstractBaseUser, filters: PlanListFilters):

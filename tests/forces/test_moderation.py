@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from forces.assignments import plan_moderation_record
 from forces.models import PlanModeration, PlanReview, ReviewStatus
 from forces.review_outcomes import LEADERSHIP, OVERALL, counted_ratings, reviews_disagree
-from forces.selectors import plan_rows, summary
+from forces.selectors import PlanListFilters, plan_list_page, summary
 from recommendations.models import Area
 from tests.forces.factories import (
     PlanReviewFactory,
@@ -33,7 +33,8 @@ def two_reviews(plan, first: dict | None = None, second: dict | None = None):
 
 
 def row_for(plan, user):
-    return next(row for row in plan_rows(user) if row.plan == plan)
+    rows = plan_list_page(user, PlanListFilters(), number=1).object_list
+    return next(row for row in rows if row.plan == plan)
 
 
 @pytest.mark.parametrize(
