@@ -94,16 +94,16 @@ _CHART_LEVELS = {
     Recommendation.Status.IN_PROGRESS: 1,
     Recommendation.Status.COMPLETE: 2,
 }
-_CHART = {"height": 200, "left": 120, "right": 60, "top": 20, "bottom": 50}
-# Drawn at its own size, never scaled to the screen (its text would shrink with it): at least
-# this wide, and wider by a quarter's label for each quarter, in its own scroll region.
-_CHART_MIN_PLOT_WIDTH = 460
+_CHART = {"height": 210, "left": 120, "right": 60, "top": 20, "bottom": 60}
+# Drawn at its own size, never scaled to the screen (its text would shrink with it): wider by
+# a quarter's label for each quarter, in its own scroll region. One or two quarters fit a
+# 320-pixel screen.
 _CHART_QUARTER_WIDTH = 120
 
 
 def _status_chart(timeline: list[RecommendationInEdition]) -> dict[str, Any]:
     """Points of a status-by-quarter step chart, drawn as inline SVG by the template."""
-    plot_width = max(_CHART_MIN_PLOT_WIDTH, _CHART_QUARTER_WIDTH * (len(timeline) - 1))
+    plot_width = _CHART_QUARTER_WIDTH * max(len(timeline) - 1, 1)
     width = _CHART["left"] + plot_width + _CHART["right"]
     plot_height = _CHART["height"] - _CHART["top"] - _CHART["bottom"]
     step = plot_width / max(len(timeline) - 1, 1)
@@ -130,7 +130,7 @@ def _status_chart(timeline: list[RecommendationInEdition]) -> dict[str, Any]:
         "polyline": " ".join(f"{point['x']},{point['y']}" for point in points),
         "axis_y": _CHART["height"] - _CHART["bottom"],
         "axis_right": width - _CHART["right"],
-        "label_y": _CHART["height"] - _CHART["bottom"] + 20,
+        "label_y": _CHART["height"] - _CHART["bottom"] + 34,
     }
 
 
