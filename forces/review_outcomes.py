@@ -192,17 +192,18 @@ def refresh_stale() -> None:
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> None:
-    """Work out every plan's outcomes again, for after a bulk write that sent no signals."""
+    """Work out every plan's outcomes again, for after a bulk write that sent no signals.
+
+    Each batch is locked as `refresh_stale` locks it (waiting, here, for plans being written),
+    so a review that comes in meanwhile marks its plan stale after the batch, not before it.
+    """
     total = ActionPlan.objects.count()
     done = 0
     last_pk = 0
     while True:
         with transaction.atomic():
-            batch = list(
-                _plans_with_what_decides(ActionPlan.objects.filter(pk__gt=last_pk))[
-                    :REFRESH_BATCH_SIZE
-                ]
-            )
+            plans = ActionPlan.objects.filter(pk__gt=last_pk).select_for_update(of=("self",))
+            batch = list(_plans_with_what_decides(plans)[:REFRESH_BATCH_SIZE])
             if batch:
                 _recompute(batch)
         if not batch:
