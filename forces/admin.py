@@ -37,7 +37,7 @@ from forces.resources import ActionPlanImportExport
 from forces.review_outcomes import reviews_disagree
 from forces.selectors import plans_to_moderate, reviewer_label
 from forces.services import action_plan_add_version, plan_review_reopen
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin, related_count
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.models import Member, Organisation
 from oversight.permissions import (
     can_assign_reviewers,
@@ -45,6 +45,7 @@ from oversight.permissions import (
     can_read_review,
     can_reopen_review,
 )
+from oversight.subqueries import related_count
 from oversight.uploads import DocumentDownloadInput
 from recommendations.models import Area
 
@@ -68,7 +69,11 @@ class ForceAdmin(ModelAdmin):
     inlines = (ActionPlanInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Force]:
-        return super().get_queryset(request).annotate(plan_count=related_count(ActionPlan, "force"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(plan_count=related_count(ActionPlan.objects.all(), "force"))
+        )
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not ActionPlan:
@@ -119,7 +124,7 @@ class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("force")
-            .annotate(action_count=related_count(PlanAction, "plan"))
+            .annotate(action_count=related_count(PlanAction.objects.all(), "plan"))
         )
 
     def save_model(self, request: HttpRequest, obj: ActionPlan, form, change: bool) -> None:

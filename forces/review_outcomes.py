@@ -18,8 +18,7 @@ Bulk writes send no signals: whatever makes rows in bulk calls `refresh_all` aft
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 
 from forces.models import (
@@ -35,6 +34,7 @@ from forces.models import (
     ReviewAssignment,
     ReviewStatus,
 )
+from oversight.subqueries import related_count
 
 LEADERSHIP = "leadership"
 OVERALL = "overall"
@@ -114,19 +114,6 @@ def plans_mark_stale(plans: Q) -> None:
     ActionPlan.objects.filter(plans, review_outcome_stale=False).update(review_outcome_stale=True)
 
 
-def _count_per_plan(assignments):
-    return Coalesce(
-        Subquery(
-            assignments.filter(plan=OuterRef("pk"))
-            .order_by()
-            .values("plan")
-            .annotate(count=Count("pk"))
-            .values("count")
-        ),
-        0,
-    )
-
-
 def _plans_with_what_decides(queryset):
     submitted_by_assignee = PlanReview.objects.submitted().filter(
         plan=OuterRef("plan"), reviewer=OuterRef("reviewer")
@@ -134,9 +121,9 @@ def _plans_with_what_decides(queryset):
     return (
         queryset.select_related("moderation")
         .annotate(
-            assigned=_count_per_plan(ReviewAssignment.objects.all()),
-            assigned_submitted=_count_per_plan(
-                ReviewAssignment.objects.filter(Exists(submitted_by_assignee))
+            assigned=related_count(ReviewAssignment.objects.all(), "plan"),
+            assigned_submitted=related_count(
+                ReviewAssignment.objects.filter(Exists(submitted_by_assignee)), "plan"
             ),
         )
         .prefetch_related(
@@ -214,39 +201,36 @@ def refresh_all(progress: Callable[[int, int], None] | None = None) -> None:
             progress(done, total)
 
 
-# What marks a plan stale
+# What marks a plan stale: for each kind of row that decides an outcome, its plan.
+
+PLAN_OF = {
+    PlanReview: lambda review: Q(pk=review.plan_id),
+    AreaRating: lambda rating: Q(reviews__pk=rating.review_id),
+    ReviewAssignment: lambda assignment: Q(pk=assignment.plan_id),
+    PlanModeration: lambda moderation: Q(pk=moderation.plan_id),
+    ModeratedAreaRating: lambda rating: Q(moderation__pk=rating.moderation_id),
+}
 
 
-def _plan_of_review(instance: PlanReview, **kwargs) -> None:
-    plans_mark_stale(Q(pk=instance.plan_id))
+def _mark_its_plan_stale(sender, instance, **kwargs) -> None:
+    if sender is AreaRating and _rating_of_a_draft(instance):
+        return
+    plans_mark_stale(PLAN_OF[sender](instance))
 
 
-def _plan_of_rating(instance: AreaRating, **kwargs) -> None:
-    plans_mark_stale(Q(reviews__pk=instance.review_id))
-
-
-def _plan_of_assignment(instance: ReviewAssignment, **kwargs) -> None:
-    plans_mark_stale(Q(pk=instance.plan_id))
-
-
-def _plan_of_moderation(instance: PlanModeration, **kwargs) -> None:
-    plans_mark_stale(Q(pk=instance.plan_id))
-
-
-def _plan_of_moderated_rating(instance: ModeratedAreaRating, **kwargs) -> None:
-    plans_mark_stale(Q(moderation__pk=instance.moderation_id))
-
-
-RECEIVERS = (
-    (PlanReview, _plan_of_review),
-    (AreaRating, _plan_of_rating),
-    (ReviewAssignment, _plan_of_assignment),
-    (PlanModeration, _plan_of_moderation),
-    (ModeratedAreaRating, _plan_of_moderated_rating),
-)
+def _rating_of_a_draft(rating: AreaRating) -> bool:
+    """A draft's ratings decide nothing, and its author saves them often. Submitting or
+    reopening saves the review itself, which marks the plan; so only a submitted review's
+    ratings (changed by hand) need to. The review is the one the service has just saved, so
+    this asks the database nothing; a rating whose review is not at hand counts."""
+    if not AreaRating.review.is_cached(rating):
+        return False
+    return rating.review.status != PlanReview.Status.SUBMITTED
 
 
 def receivers_connect() -> None:
-    for model, receiver in RECEIVERS:
+    for model in PLAN_OF:
         for signal in (post_save, post_delete):
-            signal.connect(receiver, sender=model, dispatch_uid=f"review-outcome-{model.__name__}")
+            signal.connect(
+                _mark_its_plan_stale, sender=model, dispatch_uid=f"review-outcome-{model.__name__}"
+            )

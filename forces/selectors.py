@@ -38,6 +38,7 @@ from forces.models import (
 from forces.review_outcomes import LEADERSHIP, OVERALL
 from oversight.models import Meeting
 from oversight.pagination import paginate
+from oversight.subqueries import related_count
 from recommendations.models import Area
 
 REVIEW_STATUS_ORDER = {status: position for position, status in enumerate(ReviewStatus)}
@@ -58,9 +59,12 @@ class PlanRow:
     plan: ActionPlan
     assignments: list[ReviewAssignment]
     reviews: list[PlanReview]
-    status: ReviewStatus
     assigned_to_me: bool = False
     my_review_status: str = ""
+
+    @property
+    def status(self) -> ReviewStatus:
+        return ReviewStatus(self.plan.review_status)
 
     @property
     def reviewer_labels(self) -> list[str]:
@@ -97,17 +101,13 @@ def plans_to_moderate(user: AbstractBaseUser) -> list[PlanRow]:
     """The current plans the secretariat may moderate: those with more than one submitted
     review, including those that need moderation and those already moderated."""
     review_outcomes.refresh_stale()
-    submitted = (
-        PlanReview.objects.submitted()
-        .filter(plan=OuterRef("pk"))
-        .order_by()
-        .values("plan")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    plans = current_plans_with_reviews().filter(
-        Q(review_status__in=[ReviewStatus.NEEDS_MODERATION, ReviewStatus.MODERATED])
-        | Q(Exists(submitted.filter(count__gt=1)))
+    plans = (
+        current_plans_with_reviews()
+        .annotate(submitted=related_count(PlanReview.objects.submitted(), "plan"))
+        .filter(
+            Q(review_status__in=[ReviewStatus.NEEDS_MODERATION, ReviewStatus.MODERATED])
+            | Q(submitted__gt=1)
+        )
     )
     return _plan_rows(user, list(plans))
 
@@ -128,7 +128,6 @@ def _plan_rows(user: AbstractBaseUser, plans: list[ActionPlan]) -> list[PlanRow]
                 plan=plan,
                 assignments=assignments,
                 reviews=plan.submitted_reviews,
-                status=ReviewStatus(plan.review_status),
                 assigned_to_me=any(a.reviewer_id == user.pk for a in assignments),
                 my_review_status=mine.get(plan.pk, ""),
             )
@@ -298,9 +297,12 @@ def dashboard(
 @dataclass
 class HeatmapRow:
     plan: ActionPlan
-    status: ReviewStatus
     # One (value, label) per column, in the columns' order; ("", "Not yet counted") if none.
     cells: list[tuple[str, str]]
+
+    @property
+    def status(self) -> ReviewStatus:
+        return ReviewStatus(self.plan.review_status)
 
 
 @dataclass
@@ -354,7 +356,6 @@ def summary(*, page: str | int | None = None) -> Summary:
             rows.append(
                 HeatmapRow(
                     plan=plan,
-                    status=ReviewStatus(plan.review_status),
                     cells=[labelled(key, counted.get(key, "")) for key, _ in columns],
                 )
             )

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from oversight import invitations, mail
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin, related_count
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.models import (
     LoadedRecord,
     Meeting,
@@ -26,6 +26,7 @@ from oversight.permissions import (
     can_manage_member_logins,
     is_member_login,
 )
+from oversight.subqueries import related_count
 from oversight.uploads import DocumentDownloadInput
 
 
@@ -40,7 +41,7 @@ class OrganisationAdmin(ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(member_count=related_count(Member, "organisation"))
+            .annotate(member_count=related_count(Member.objects.all(), "organisation"))
         )
 
     @admin.display(description="members", ordering="member_count")
@@ -238,8 +239,8 @@ class MeetingAdmin(ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                attendee_count=related_count(Meeting.attendees.through, "meeting"),
-                paper_count=related_count(MeetingPaper, "meeting"),
+                attendee_count=related_count(Meeting.attendees.through.objects.all(), "meeting"),
+                paper_count=related_count(MeetingPaper.objects.all(), "meeting"),
             )
         )
 

@@ -13,17 +13,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, InternalError, router, transaction
-from django.db.models import (
-    Count,
-    IntegerField,
-    Model,
-    OuterRef,
-    ProtectedError,
-    RestrictedError,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.forms.models import _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils import timezone
@@ -364,22 +354,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
                     return HttpResponseRedirect(request.path)
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-def related_count(model: type[Model], field: str) -> Coalesce:
-    """How many `model` rows point at the outer row through `field`, as a correlated subquery.
-
-    A changelist annotated with `Count` over a join groups the whole table before it takes a
-    page; a subquery is worked out for the page's rows only (and left out of the count).
-    """
-    counted = (
-        model._default_manager.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 class CountedOnce:

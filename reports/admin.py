@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin, related_count
+from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
 from oversight.permissions import (
     can_approve,
     can_confirm_withdrawal,
@@ -31,6 +31,7 @@ from oversight.permissions import (
     can_start_next_edition,
     is_preparer,
 )
+from oversight.subqueries import related_count
 from reports.models import (
     ProgressUpdate,
     Publication,
@@ -313,8 +314,8 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
             super()
             .get_queryset(request)
             .annotate(
-                bullet_count=related_count(ProgressUpdate, "edition"),
-                revision_count=related_count(Publication, "edition"),
+                bullet_count=related_count(ProgressUpdate.objects.all(), "edition"),
+                revision_count=related_count(Publication.objects.all(), "edition"),
                 last_published_at=Subquery(
                     Publication.objects.filter(edition=OuterRef("pk"))
                     .order_by("-published_at")

@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import parse_etags
 
 from oversight.compression import encoding_choose
+from reports.selectors import publications_version
 
 # Each quarterly update has a page, a changes page and a page per earlier revision: a few a
 # year, about 31 KB each. The bound is for the worst case, not for the real site.
@@ -45,8 +46,8 @@ def published_page_cache_clear() -> None:
     _version.clear()
 
 
-def publications_version_recent(read: Callable[[], tuple]) -> tuple:
-    """The publications' version (`read()`), read at most once per
+def publications_version_recent() -> tuple:
+    """The publications' version (`reports.selectors.publications_version`), read at most once per
     `PUBLISHED_PAGE_CACHE_SECONDS` in this worker: the pages made from publications whose
     address has a query string (a search, a page of a list) then cost no query either, and a
     new publication reaches them within the same seconds as it reaches the kept pages."""
@@ -54,7 +55,7 @@ def publications_version_recent(read: Callable[[], tuple]) -> tuple:
     now = time.monotonic()
     if seconds and _version and _version[0][0] > now:
         return _version[0][1]
-    version = read()
+    version = publications_version()
     _version[:] = [(now + seconds, version)] if seconds else []
     return version
 

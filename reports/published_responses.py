@@ -32,7 +32,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from reports.middleware import publications_version_recent
-from reports.selectors import publications_version
 from reports.views import published_response
 
 
@@ -90,7 +89,7 @@ def made_from_publications(
 ) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        latest_id, updated_at = publications_version_recent(publications_version)
+        latest_id, updated_at = publications_version_recent()
         if updated_at is None:  # nothing published yet: the page says so, uncached
             return view(request, *args, **kwargs)
         # A page may say what today makes of what was published ("Overdue" once a due date

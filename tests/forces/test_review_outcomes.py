@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forces import review_outcomes
@@ -102,6 +103,23 @@ def test_a_review_submitted_through_the_form_shows_at_once_in_the_list_and_the_s
     assert status_shown(member_client, plan) == ReviewStatus.REVIEWED
     counted = counted_shown(member_client, plan)
     assert (counted[OVERALL], counted[str(areas[0].pk)]) == (Judgement.GOOD, Rating.PARTLY)
+
+
+def test_saving_a_draft_marks_its_plan_once_not_once_per_rating(
+    plan, areas, member_user, member_client
+):
+    assign(plan, member_user)
+    status_shown(member_client, plan)  # worked out: nothing stale
+    url = reverse("forces:plan-review", kwargs={"pk": plan.pk})
+    draft = {**review_form(areas, "partly", "good"), "action": "save"}
+
+    with CaptureQueriesContext(connection) as queries:
+        assert member_client.post(url, draft).status_code == 302
+
+    table = connection.ops.quote_name(ActionPlan._meta.db_table)
+    marks = [q["sql"] for q in queries if q["sql"].startswith(f"UPDATE {table}")]
+    assert len(marks) == 1, marks  # the review's save; its five ratings are a draft's
+    assert status_shown(member_client, plan) == ReviewStatus.IN_REVIEW
 
 
 def test_a_reopened_review_no_longer_counts(plan, member_user, secretariat_user, member_client):
