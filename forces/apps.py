@@ -22,6 +22,42 @@ class ForcesConfig(AppConfig):
 
         review_outcomes.receivers_connect()
 
+        # What the members' dashboard shows (a draft's area ratings are not among it), and
+        # what the summary's counted ratings are worked out from (forces.review_outcomes).
+        from forces.models import (
+            AreaRating,
+            ModeratedAreaRating,
+            PlanModeration,
+            PlanReview,
+            ReviewAssignment,
+        )
+        from oversight.models import Meeting, MeetingAction, Member
+        from oversight.personal_pages import MEMBERS_DASHBOARD, PLANS_SUMMARY, pages_depend_on
+        from recommendations.models import Area
+
+        pages_depend_on(
+            MEMBERS_DASHBOARD,
+            Force,
+            ActionPlan,
+            ReviewAssignment,
+            PlanReview,
+            PlanModeration,
+            Meeting,
+            MeetingAction,
+            Member,
+        )
+        pages_depend_on(
+            PLANS_SUMMARY,
+            Area,
+            Force,
+            ActionPlan,
+            ReviewAssignment,
+            PlanReview,
+            AreaRating,
+            PlanModeration,
+            ModeratedAreaRating,
+        )
+
         # What each publication keeps about the forces (reports may not import forces).
         from forces.published import forces_for_publication
         from oversight.published_facts import published_facts_register

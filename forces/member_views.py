@@ -22,6 +22,7 @@ from oversight.permissions import (
     is_secretariat,
     members_area_required,
 )
+from oversight.personal_pages import MEMBERS_DASHBOARD, PERSONAL_PAGES, PLANS_SUMMARY
 from oversight.selectors import open_actions_for
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -32,7 +33,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """`/members/`: my assigned reviews, my open actions from meetings, the national progress
-    and the next meeting."""
+    and the next meeting. Kept per person until one of those changes (`PERSONAL_PAGES`)."""
+    return PERSONAL_PAGES.response(request, MEMBERS_DASHBOARD, lambda: _dashboard_make(request))
+
+
+def _dashboard_make(request: HttpRequest) -> HttpResponse:
     member = getattr(request.user, "group_member", None)
     dashboard = selectors.dashboard(request.user, assignments_page=request.GET.get("assignments"))
     return render(
@@ -107,8 +112,13 @@ def _summary_gate(request: HttpRequest) -> None:
 @members_area_required
 @require_safe
 def plan_summary(request: HttpRequest) -> HttpResponse:
-    """`/forces/plans/summary/`: the counted ratings as a heatmap table and bar charts."""
+    """`/forces/plans/summary/`: the counted ratings as a heatmap table and bar charts. Kept
+    per person until a plan, a review or a rating changes (`PERSONAL_PAGES`)."""
     _summary_gate(request)
+    return PERSONAL_PAGES.response(request, PLANS_SUMMARY, lambda: _plan_summary_make(request))
+
+
+def _plan_summary_make(request: HttpRequest) -> HttpResponse:
     summary = selectors.summary(page=request.GET.get("page"))
     return render(
         request,

@@ -450,3 +450,17 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class PageVersion(models.Model):
+    """What a kind of signed-in page shows, as a token that every write to it replaces.
+
+    `oversight.personal_pages` keeps each person's page against the token it was made at;
+    the receivers it connects give the token a new value in the writer's own transaction.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.token[:8]}"

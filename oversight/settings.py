@@ -189,6 +189,9 @@ PUBLISHED_PAGE_CACHE_SECONDS = env.int("PUBLISHED_PAGE_CACHE_SECONDS", default=1
 PUBLICATION_PAGES_KEPT = env.int("PUBLICATION_PAGES_KEPT", default=200)
 # Search results pages each worker keeps the same way, apart (one per query and page).
 SEARCH_PAGES_KEPT = env.int("SEARCH_PAGES_KEPT", default=1000)
+# Pages made for one signed-in person (the members' dashboard) each worker keeps until what
+# they show changes (oversight.personal_pages); 0 makes them on every request.
+PERSONAL_PAGES_KEPT = env.int("PERSONAL_PAGES_KEPT", default=200)
 # The largest request body accepted, except on the admin pages that take documents, which
 # accept an upload (oversight.uploads.MAX_UPLOAD_BYTES) and this much more for the other fields.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=1024 * 1024)

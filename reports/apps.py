@@ -24,3 +24,8 @@ class ReportsConfig(AppConfig):
         from reports.withdrawal import withdrawal_cleanup_register
 
         withdrawal_cleanup_register(search_passages_after_withdrawal)
+
+        # The members' dashboard links to the draft the secretariat has shared for comment.
+        from oversight.personal_pages import MEMBERS_DASHBOARD, pages_depend_on
+
+        pages_depend_on(MEMBERS_DASHBOARD, QuarterlyUpdate)

@@ -101,6 +101,7 @@ def no_published_page_cache(settings):
     settings.PUBLISHED_PAGE_CACHE_SECONDS = 0
     settings.PUBLICATION_PAGES_KEPT = 0
     settings.SEARCH_PAGES_KEPT = 0
+    settings.PERSONAL_PAGES_KEPT = 0
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -43,6 +43,7 @@ from forces.models import (
 )
 from oversight.models import LoadedRecord, Meeting, MeetingAction, Member, Organisation
 from oversight.permissions import role_groups_sync
+from oversight.personal_pages import MEMBERS_DASHBOARD, PLANS_SUMMARY, page_version_bump
 from oversight.seed.demo_users import DEMO_USERS
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
@@ -199,6 +200,8 @@ class Generator:
         review_outcomes.refresh_all(
             progress=lambda done, total: self.progress("review outcomes", done, total)
         )
+        page_version_bump(MEMBERS_DASHBOARD)
+        page_version_bump(PLANS_SUMMARY)
 
     # ---- The kinds of record, in the order they are made ----
 

@@ -35,6 +35,7 @@ from oversight.models import (
     Member,
     Organisation,
     OutgoingEmail,
+    PageVersion,
     RateLimitBucket,
     TaskWorker,
 )
@@ -98,6 +99,7 @@ READ_ONLY = {
     AreaRating,
     ReviewReopening,
     OutgoingEmail,
+    PageVersion,
     RateLimitBucket,
     TaskWorker,
     # Issue 9, assign: moderated outcomes are recorded on the moderation page only.
@@ -306,6 +308,9 @@ NOT_IN_ADMIN = {
     # What each plan's reviews come to (issue 13): worked out from the reviews and moderation
     # by forces.review_outcomes, shown on the members' summary, nothing to edit.
     CountedRating,
+    # A token per kind of kept signed-in page (issue 13, oversight.personal_pages): replaced
+    # by every write to what the page shows, nothing for the secretariat to edit.
+    PageVersion,
 }
 
 

@@ -19,6 +19,7 @@ from forces.models import (
     ReviewReopening,
 )
 from oversight.models import Meeting, MeetingAction, Member
+from oversight.personal_pages import MEMBERS_DASHBOARD, PLANS_SUMMARY, page_version
 from recommendations.models import Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
 from tests.oversight.factories import UserFactory
@@ -68,6 +69,7 @@ def fingerprint() -> tuple:
 def test_factor_2_makes_twice_the_seed_in_every_kind_of_record(seeded):
     seed_forces = Force.objects.count()
     seed_recommendations = Recommendation.objects.count()
+    tokens = [page_version(MEMBERS_DASHBOARD), page_version(PLANS_SUMMARY)]
     output = generate("--factor", "2")
     forces = Force.objects.filter(slug__startswith="scale-")
     assert forces.count() == 2 * seed_forces == 86
@@ -99,6 +101,9 @@ def test_factor_2_makes_twice_the_seed_in_every_kind_of_record(seeded):
     # A publication froze the seed's eleven recommendations, as a real edition would.
     content = Publication.objects.filter(edition__in=editions).first().content
     assert sum(len(section["numbers"]) for section in content["sections"]) == 11
+    # Written in bulk (no signals): the members' pages kept before are made again.
+    assert page_version(MEMBERS_DASHBOARD) != tokens[0]
+    assert page_version(PLANS_SUMMARY) != tokens[1]
     # Progress, then the totals.
     assert "[##############################] forces" in output
     assert "plan versions" in output and "Made, at factor 2 with seed 2014:" in output

@@ -1,0 +1,135 @@
+"""Pages made for one signed-in person, kept by each worker until what they show changes.
+
+The members' dashboard is a function of who is asking (their account and permissions), the
+day, its address, and rows that many writes change (plans, reviews, meetings...). Each worker
+keeps the page it made, against the `PageVersion` token of those rows at the time; every save
+or delete of one of them gives the token a new value in the writer's own transaction
+(`pages_depend_on`), so the next request anywhere makes the page again. The token is read
+before the page is made: a page is never kept under a token newer than the rows it shows.
+
+Only the making is saved. Every request still passes the middleware (session, CSRF, the
+second factor, the idle time-out) and the view's permission check before it gets here, and
+costs one query for the token. A page is kept only if nothing about it is for this request
+alone: no messages waiting to be shown, a CSRF cookie already set (the page's form tokens are
+made from it, and it is part of the key), a 200 that sets no cookie. Bulk writes send no
+signals: what writes in bulk calls `page_version_bump` afterwards (as `generate_scale_data`).
+"""
+
+import hashlib
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from oversight.models import PageVersion
+
+# The members' dashboard (`forces.member_views.dashboard`).
+MEMBERS_DASHBOARD = "members-dashboard"
+# The summary of counted ratings (`forces.member_views.plan_summary`).
+PLANS_SUMMARY = "plans-summary"
+
+
+def page_version(name: str) -> str:
+    """The current token of the pages called `name` (one query; two the first time)."""
+    token = PageVersion.objects.filter(name=name).values_list("token", flat=True).first()
+    if token is None:
+        token = PageVersion.objects.get_or_create(
+            name=name, defaults={"token": secrets.token_hex(16)}
+        )[0].token
+    return token
+
+
+def page_version_bump(name: str) -> None:
+    """Give the pages called `name` a new token: every worker makes them again."""
+    token = secrets.token_hex(16)
+    if not PageVersion.objects.filter(name=name).update(token=token):
+        PageVersion.objects.update_or_create(name=name, defaults={"token": token})
+
+
+def pages_depend_on(name: str, *models: type[Model]) -> None:
+    """Connect the receivers that bump `name` on every save or delete of a row of `models`."""
+
+    def bump(sender, **kwargs) -> None:
+        page_version_bump(name)
+
+    def bump_on_change(sender, action: str, **kwargs) -> None:
+        if action in ("post_add", "post_remove", "post_clear"):
+            page_version_bump(name)
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bump,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"page-version-{name}-{model._meta.label_lower}",
+            )
+    # A page may show what a role allows (a secretariat's links); the key holds the user's
+    # permissions, but a move between groups that grant the same ones would not change it.
+    m2m_changed.connect(
+        bump_on_change,
+        sender=get_user_model().groups.through,
+        weak=False,
+        dispatch_uid=f"page-version-{name}-user-groups",
+    )
+
+
+class PersonalPages:
+    """The pages a worker keeps, each under a digest of who asked, where, on what day and
+    with which CSRF secret, with the token it was made at; at most `PERSONAL_PAGES_KEPT`,
+    the least recently used dropped first."""
+
+    def __init__(self) -> None:
+        # digest -> (token, content, headers)
+        self.pages: OrderedDict[str, tuple[str, bytes, dict[str, str]]] = OrderedDict()
+
+    def clear(self) -> None:
+        self.pages.clear()
+
+    def response(
+        self, request: HttpRequest, name: str, make: Callable[[], HttpResponse]
+    ) -> HttpResponse:
+        limit = settings.PERSONAL_PAGES_KEPT
+        csrf_secret = request.META.get("CSRF_COOKIE")
+        if not limit or not csrf_secret or len(messages.get_messages(request)):
+            return make()
+        token = page_version(name)
+        key = _digest(request, name, csrf_secret)
+        kept = self.pages.get(key)
+        if kept is not None and kept[0] == token:
+            self.pages.move_to_end(key)
+            get_token(request)  # as the page's forms did when it was made
+            return HttpResponse(kept[1], headers=kept[2])
+        response = make()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            self.pages[key] = (token, response.content, dict(response.items()))
+            self.pages.move_to_end(key)
+            while len(self.pages) > limit:
+                self.pages.popitem(last=False)
+        return response
+
+
+def _digest(request: HttpRequest, name: str, csrf_secret: str) -> str:
+    user = request.user
+    parts = [
+        name,
+        request.get_host() + request.get_full_path(),
+        str(user.pk),
+        str(user.is_staff),
+        str(user.is_superuser),
+        *sorted(user.get_all_permissions()),  # already loaded by the permission check
+        timezone.localdate().isoformat(),
+        csrf_secret,
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+PERSONAL_PAGES = PersonalPages()
