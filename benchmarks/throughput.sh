@@ -43,6 +43,9 @@ store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
 store.create()
 print(store.session_key)')
+# And the CSRF cookie a browser sends back from its first page on: the dashboard is kept per
+# person and CSRF secret only once the member has one (oversight/personal_pages.py, ADR 8).
+csrf=$($PYTHON -c 'from django.utils.crypto import get_random_string; print(get_random_string(32))')
 edition=$($PYTHON manage.py shell --verbosity 0 -c '
 from reports.models import Publication
 print(Publication.objects.order_by("-published_at").values_list("edition__slug", flat=True).first())')
@@ -55,7 +58,7 @@ pages=(
   "forces|0.5|/forces/|"
   "search: risk|0.5|/search/?q=risk|"
   "dataset: progress updates CSV|0.5|/data/progress-updates.csv|"
-  "members' dashboard|0.3|/members/|sessionid=$session"
+  "members' dashboard|0.3|/members/|sessionid=$session; csrftoken=$csrf"
 )
 
 # First pass: each page's body, to make a static file of exactly its size.
