@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 
 def paginate(
@@ -29,3 +30,10 @@ def paginate(
         page.object_list = rows(list(page.object_list))
     page.parameter = parameter
     return page
+
+
+def page_href(request: HttpRequest, page: Page, number: int) -> str:
+    """The address of page `number` of `page`'s list, keeping the address's other parameters."""
+    query = request.GET.copy()
+    query[getattr(page, "parameter", "page")] = str(number)
+    return "?" + query.urlencode()

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.pagination import page_href
 from oversight.permissions import (
     can_approve,
     can_confirm_withdrawal,
@@ -415,6 +416,12 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
         self, request, context, add=False, change=False, form_url="", obj=None
     ) -> HttpResponse:
         if obj is not None:
+            sections = self.sections_overview(
+                obj,
+                editable=can_edit_edition(request.user, obj),
+                with_comments=can_read_section_comments(request.user),
+                page=request.GET.get("sections"),
+            )
             context.update(
                 preview_url=reverse("reports:edition-preview", kwargs={"slug": obj.slug}),
                 publish_url=self._url("publish", obj),
@@ -424,11 +431,13 @@ class QuarterlyUpdateAdmin(EditionSectionsAdminMixin, FrozenEditionMixin, ModelA
                 can_share=can_share_edition(request.user, obj),
                 share_url=self._url("share", obj),
                 unshare_url=self._url("unshare", obj),
-                sections=self.sections_overview(
-                    obj,
-                    editable=can_edit_edition(request.user, obj),
-                    with_comments=can_read_section_comments(request.user),
-                ),
+                sections=sections,
+                sections_previous_href=page_href(request, sections, sections.number - 1)
+                if sections.has_previous()
+                else "",
+                sections_next_href=page_href(request, sections, sections.number + 1)
+                if sections.has_next()
+                else "",
                 start_next_url=self._url("start_next", obj),
                 ready_url=self._url("ready", obj),
                 signoff_url=self._url("signoff", obj),

@@ -8,6 +8,7 @@ save from a page opened before someone else's change is refused, keeping what wa
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,8 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.core.paginator import Page
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import STALE_MESSAGE, _digest, _stored_values, has_history
+from oversight.pagination import paginate
 from oversight.permissions import can_edit_edition, can_share_edition
 from recommendations.models import Recommendation
 from reports.forms import BulletFormSet, SectionStatusForm
@@ -41,6 +44,7 @@ from reports.services import (
 from reports.snapshot import carried_statuses, section_heading
 
 SECTION_FINGERPRINT_FIELD = "_section_fingerprint"
+SECTIONS_PER_PAGE = 25
 SECTION_FINGERPRINT_SALT = "reports.admin.section-fingerprint"
 
 
@@ -70,13 +74,45 @@ class Section:
         return self.lead.number
 
 
+@dataclass
+class SectionLink:
+    """Another section of the edition, as the links between section pages show it."""
+
+    number: int
+    heading: str
+    url: str
+
+
 def edition_sections(
-    edition: QuarterlyUpdate, *, comments: str = "", section_url: Any = None
+    edition: QuarterlyUpdate,
+    *,
+    comments: str = "",
+    section_url: Any = None,
+    leads: Sequence[Recommendation] | None = None,
 ) -> list[Section]:
     """The edition's sections with their statuses and bullets (three queries), and the members'
-    comments: `comments` "count" (one query more) or "all" (one query more, with authors)."""
-    recommendations = list(Recommendation.objects.order_by("number"))
-    statuses = {row.recommendation_id: row for row in edition.section_statuses.all()}
+    comments: `comments` "count" (one query more) or "all" (one query more, with authors).
+    `leads`: only the sections these recommendations head (a page of them, or one)."""
+    recommendations_read = Recommendation.objects.order_by("number")
+    statuses_read = edition.section_statuses.all()
+    bullets_read = edition.bullets.all()
+    comments_read = SectionComment.objects.filter(edition=edition)
+    if leads is not None:
+        lead_pks = [lead.pk for lead in leads]
+        in_sections = Q(recommendation__in=lead_pks) | Q(recommendation__reported_with__in=lead_pks)
+        recommendations_read = recommendations_read.filter(
+            Q(pk__in=lead_pks) | Q(reported_with__in=lead_pks)
+        )
+        statuses_read = statuses_read.filter(in_sections)
+        # A sub-point is shown under its bullet, whichever recommendation it names.
+        bullets_read = bullets_read.filter(
+            in_sections
+            | Q(parent__recommendation__in=lead_pks)
+            | Q(parent__recommendation__reported_with__in=lead_pks)
+        )
+        comments_read = comments_read.filter(in_sections)
+    recommendations = list(recommendations_read)
+    statuses = {row.recommendation_id: row for row in statuses_read}
     lead_of = {rec.pk: rec.reported_with_id or rec.pk for rec in recommendations}
     sections = {
         rec.pk: Section(lead=rec, recommendations=[], statuses=[])
@@ -87,7 +123,7 @@ def edition_sections(
         section = sections[lead_of[rec.pk]]
         section.recommendations.append(rec)
         section.statuses.append((rec, statuses.get(rec.pk)))
-    bullets = list(edition.bullets.order_by("parent_id", "position", "pk"))
+    bullets = list(bullets_read.order_by("parent_id", "position", "pk"))
     subs: dict[int, list[ProgressUpdate]] = {}
     for bullet in bullets:
         if bullet.parent_id is not None:
@@ -96,16 +132,12 @@ def edition_sections(
         if bullet.parent_id is None and (lead := lead_of.get(bullet.recommendation_id)):
             sections[lead].bullets.append((bullet, subs.get(bullet.pk, [])))
     if comments == "count":
-        counts = (
-            SectionComment.objects.filter(edition=edition)
-            .values("recommendation")
-            .annotate(count=Count("pk"))
-        )
+        counts = comments_read.values("recommendation").annotate(count=Count("pk"))
         for row in counts:
             if (lead := lead_of.get(row["recommendation"])) in sections:
                 sections[lead].comment_count += row["count"]
     elif comments == "all":
-        for comment in SectionComment.objects.filter(edition=edition).select_related("author"):
+        for comment in comments_read.select_related("author"):
             if (lead := lead_of.get(comment.recommendation_id)) in sections:
                 sections[lead].comments.append(comment)
                 sections[lead].comment_count += 1
@@ -174,14 +206,56 @@ class EditionSectionsAdminMixin:
     def _section_url(self, edition: QuarterlyUpdate, number: int) -> str:
         return reverse("admin:reports_quarterlyupdate_section", args=[edition.pk, number])
 
+    def _neighbours(
+        self, edition: QuarterlyUpdate, lead: Recommendation
+    ) -> tuple[SectionLink | None, SectionLink | None]:
+        """The sections before and after `lead`'s, for the links at the foot of its page (one
+        query: the two leads, found in subqueries, and what is reported with them)."""
+        leads = Recommendation.objects.leading_sections()
+        before = leads.filter(number__lt=lead.number).order_by("-number").values("pk")[:1]
+        after = leads.filter(number__gt=lead.number).order_by("number").values("pk")[:1]
+        numbers: dict[int, list[int]] = {}
+        lead_numbers: dict[int, int] = {}
+        for pk, number, reported_with in Recommendation.objects.filter(
+            Q(pk__in=before)
+            | Q(pk__in=after)
+            | Q(reported_with__in=before)
+            | Q(reported_with__in=after)
+        ).values_list("pk", "number", "reported_with"):
+            numbers.setdefault(reported_with or pk, []).append(number)
+            if reported_with is None:
+                lead_numbers[pk] = number
+
+        def link(pk: int) -> SectionLink:
+            return SectionLink(
+                number=lead_numbers[pk],
+                heading=section_heading(sorted(numbers[pk])),
+                url=self._section_url(edition, lead_numbers[pk]),
+            )
+
+        links = sorted((link(pk) for pk in lead_numbers), key=lambda section: section.number)
+        earlier = [section for section in links if section.number < lead.number]
+        later = [section for section in links if section.number > lead.number]
+        return (earlier[0] if earlier else None, later[0] if later else None)
+
     def sections_overview(
-        self, edition: QuarterlyUpdate, *, editable: bool, with_comments: bool
-    ) -> list[Section]:
-        """The sections listed on the edition's change page, each linking to its own page."""
-        return edition_sections(
-            edition,
-            comments="count" if with_comments else "",
-            section_url=(lambda number: self._section_url(edition, number)) if editable else None,
+        self, edition: QuarterlyUpdate, *, editable: bool, with_comments: bool, page: str | None
+    ) -> Page:
+        """The sections listed on the edition's change page, each linking to its own page, a
+        page of them at a time (`?sections=N`): eleven in life, one per recommendation."""
+        return paginate(
+            Recommendation.objects.leading_sections().order_by("number"),
+            number=page,
+            per_page=SECTIONS_PER_PAGE,
+            parameter="sections",
+            rows=lambda leads: edition_sections(
+                edition,
+                comments="count" if with_comments else "",
+                section_url=(lambda number: self._section_url(edition, number))
+                if editable
+                else None,
+                leads=leads,
+            ),
         )
 
     # ---- Sharing with the group ----
@@ -280,18 +354,21 @@ class EditionSectionsAdminMixin:
         if not edition.is_editable:
             messages.warning(request, ALREADY_PUBLISHED)
             return HttpResponseRedirect(self._url("change", edition))
-        sections = edition_sections(
-            edition, comments="all", section_url=lambda n: self._section_url(edition, n)
+        recommendation = (
+            Recommendation.objects.filter(number=number).select_related("reported_with").first()
         )
-        section = next((s for s in sections if s.number == number), None)
-        if section is None:
-            reported_in = next(
-                (s for s in sections if number in [rec.number for rec in s.recommendations]),
-                None,
+        if recommendation is None:
+            raise Http404("No such section")
+        if recommendation.reported_with is not None:  # reported in another's section
+            return HttpResponseRedirect(
+                self._section_url(edition, recommendation.reported_with.number)
             )
-            if reported_in is None:
-                raise Http404("No such section")
-            return HttpResponseRedirect(reported_in.url)
+        [section] = edition_sections(
+            edition,
+            comments="all",
+            section_url=lambda n: self._section_url(edition, n),
+            leads=[recommendation],
+        )
 
         data = request.POST if request.method == "POST" else None
         # Where the edition sets no status yet, the form starts from the one it would report:
@@ -371,7 +448,7 @@ class EditionSectionsAdminMixin:
                 }
             )
         problems += self._form_problems(status_forms, formset, [row["label"] for row in rows])
-        index = sections.index(section)
+        previous_section, next_section = self._neighbours(edition, section.lead)
         context = {
             **self.admin_site.each_context(request),
             "title": f"{section.heading}: {edition.period_label} update",
@@ -379,9 +456,8 @@ class EditionSectionsAdminMixin:
             "original": edition,
             "edition": edition,
             "section": section,
-            "sections": sections,
-            "previous_section": sections[index - 1] if index > 0 else None,
-            "next_section": sections[index + 1] if index + 1 < len(sections) else None,
+            "previous_section": previous_section,
+            "next_section": next_section,
             "status_forms": status_forms,
             "formset": formset,
             "rows": rows,

@@ -4,6 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from oversight.pagination import page_href
+
 register = template.Library()
 
 
@@ -66,12 +68,9 @@ def pagination(context: template.Context, page, label: str = "Pages") -> dict:
     Nothing is shown when everything fits on one page.
     """
     request = context["request"]
-    parameter = getattr(page, "parameter", "page")
 
     def link(number: int) -> str:
-        query = request.GET.copy()
-        query[parameter] = str(number)
-        return "?" + query.urlencode()
+        return page_href(request, page, number)
 
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     items = [

@@ -279,21 +279,64 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("bullets", [3, 30])
+@pytest.mark.parametrize(("bullets", "more_sections"), [(3, 0), (30, 60)])
 def test_the_section_page_and_the_change_page_make_the_same_queries_at_any_size(
-    secretariat_client, section, bullets
+    secretariat_client, section, bullets, more_sections
 ):
     edition, lead, _first, *_ = section
     for position in range(3, bullets + 1):
         ProgressUpdateFactory(edition=edition, recommendation=lead, position=position)
         SectionCommentFactory(edition=edition, recommendation=lead)
     SectionStatusFactory(edition=edition, recommendation=lead)
+    for number in range(4, 4 + more_sections):
+        recommendation = RecommendationFactory(number=number)
+        SectionStatusFactory(edition=edition, recommendation=recommendation)
+        ProgressUpdateFactory(edition=edition, recommendation=recommendation)
 
     # The session, the user, the permission check (user and group permissions), the edition;
-    # recommendations, statuses, bullets, comments with their authors; the previous published
-    # edition's statuses.
-    assert _queries(secretariat_client, section_url(edition, 2)) == 10
+    # the recommendation asked for; the section's recommendations, statuses, bullets, comments
+    # with their authors; the sections before and after it; the previous published edition's
+    # statuses.
+    assert _queries(secretariat_client, section_url(edition, 2)) == 12
     change_url = reverse("admin:reports_quarterlyupdate_change", args=[edition.pk])
-    # The same and the change form's own (its fingerprint, the publisher, the meetings...);
-    # the sections' recommendations, statuses, bullets and comment counts.
-    assert _queries(secretariat_client, change_url) == _queries(secretariat_client, change_url)
+    # The same five to the edition, then a page of sections: how many there are, the page's
+    # leads, their recommendations, statuses, bullets and comment counts; the change form's
+    # own: the edition again, whether it is published, its publisher, the meetings to choose
+    # from, the sign-off steps.
+    assert _queries(secretariat_client, change_url) == 16
+
+
+def test_the_change_page_lists_the_sections_a_page_at_a_time(secretariat_client, section):
+    edition, *_ = section
+    for number in range(4, 34):  # with 2 (and 3), 31 sections
+        RecommendationFactory(number=number, title=f"Recommendation number {number}")
+    change_url = reverse("admin:reports_quarterlyupdate_change", args=[edition.pk])
+
+    first = secretariat_client.get(change_url).content.decode()
+    assert "Sections 1 to 25 of 31 (page 1 of 2)." in first
+    assert "Edit Recommendations 2 and 3" in first and "Edit Recommendation 27<" in first
+    assert "Edit Recommendation 28<" not in first
+    assert 'href="?sections=2#sections" rel="next"' in first and 'rel="prev"' not in first
+
+    second = secretariat_client.get(f"{change_url}?sections=2").content.decode()
+    assert "Sections 26 to 31 of 31 (page 2 of 2)." in second
+    assert "Edit Recommendation 28<" in second and "Edit Recommendation 33<" in second
+    assert "Edit Recommendation 27<" not in second
+    assert 'href="?sections=1#sections" rel="prev"' in second
+    # A page past the end, or not a number, shows the nearest one: never an error.
+    assert "page 2 of 2" in secretariat_client.get(f"{change_url}?sections=99").content.decode()
+    assert "page 1 of 2" in secretariat_client.get(f"{change_url}?sections=x").content.decode()
+
+
+def test_each_section_page_links_to_the_sections_either_side(secretariat_client, section):
+    edition, *_ = section
+    RecommendationFactory(number=1)
+    four = RecommendationFactory(number=4)
+    RecommendationFactory(number=5, reported_with=four)
+
+    page = secretariat_client.get(section_url(edition, 2)).content.decode()
+
+    assert f'href="{section_url(edition, 1)}">Previous: Recommendation 1<' in page
+    assert f'href="{section_url(edition, 4)}">Next: Recommendations 4 and 5<' in page
+    last = secretariat_client.get(section_url(edition, 4)).content.decode()
+    assert "Previous: Recommendations 2 and 3<" in last and "Next:" not in last
