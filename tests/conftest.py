@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 
 from oversight.permissions import CHAIRS_OFFICE, GROUP_MEMBER, SECRETARIAT, role_groups_sync
+from oversight.personal_pages import PERSONAL_PAGES
 from tests.oversight.factories import StaffUserFactory, UserFactory
 
 # `file_storage`: default storage in a real SeaweedFS, for tests marked `object_storage`.
@@ -102,6 +103,15 @@ def no_published_page_cache(settings):
     settings.PUBLICATION_PAGES_KEPT = 0
     settings.SEARCH_PAGES_KEPT = 0
     settings.PERSONAL_PAGES_KEPT = 0
+
+
+@pytest.fixture
+def pages_kept(settings):
+    """Signed-in pages kept per person, as in production (the other tests make them every time)."""
+    settings.PERSONAL_PAGES_KEPT = 200
+    PERSONAL_PAGES.clear()
+    yield
+    PERSONAL_PAGES.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

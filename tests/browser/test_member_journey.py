@@ -112,8 +112,10 @@ def member_page(browser: Browser, live_server) -> Iterator[Page]:
 
 
 def test_invited_member_reviews_a_plan_and_the_secretariat_sees_it_counted(
-    page: Page, member_page: Page, two_factor_required, secretariat, gwent_plan, jo
+    page: Page, member_page: Page, two_factor_required, secretariat, gwent_plan, jo, pages_kept
 ) -> None:
+    """With the dashboard and the summary kept per person, as in production: each visit after
+    a change shows it."""
     staff_user, staff_device = secretariat
     staff, member = page, member_page
 
@@ -148,6 +150,13 @@ def test_invited_member_reviews_a_plan_and_the_secretariat_sees_it_counted(
         due_on=datetime.date.today() + datetime.timedelta(days=14),
         by=staff_user,
     )
+
+    # The summary before any review: seen twice, so the second comes from the kept pages.
+    for _visit in range(2):
+        staff.goto("/forces/plans/summary/")
+        expect(staff.get_by_role("row", name=re.compile("Gwent Police"))).to_contain_text(
+            "Not yet counted"
+        )
 
     # ---- Jo opens the link and chooses her password. ----
     member.goto(link)
@@ -185,6 +194,11 @@ def test_invited_member_reviews_a_plan_and_the_secretariat_sees_it_counted(
     member.goto("/members/")
     expect(member.get_by_text("1 review assigned to you")).to_be_visible()
     assert_accessible(member)
+    member.reload()  # kept now: the same page
+    expect(member.get_by_text("1 review assigned to you")).to_be_visible()
+    expect(member.locator(".app-figure", has_text="assigned reviews submitted")).to_contain_text(
+        "0/1"
+    )
     member.get_by_role("link", name=re.compile("Gwent Police")).first.click()
     expect(member.get_by_text("Gwent Police: train all call handlers in DASH")).to_be_visible()
     assert_accessible(member)
