@@ -17,7 +17,6 @@ signals: what writes in bulk calls `page_version_bump` afterwards (as `generate_
 
 import hashlib
 import secrets
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from oversight.kept_pages import KeptPages
 from oversight.models import PageVersion
 
 # The members' dashboard (`forces.member_views.dashboard`).
@@ -83,38 +83,29 @@ def pages_depend_on(name: str, *models: type[Model]) -> None:
 
 
 class PersonalPages:
-    """The pages a worker keeps, each under a digest of who asked, where, on what day and
-    with which CSRF secret, with the token it was made at; at most `PERSONAL_PAGES_KEPT`,
-    the least recently used dropped first."""
+    """The pages a worker keeps (`oversight.kept_pages.KeptPages`, at most
+    `PERSONAL_PAGES_KEPT`), each under a digest of who asked, where, on what day and with
+    which CSRF secret, with the token it was made at."""
 
     def __init__(self) -> None:
-        # digest -> (token, content, headers)
-        self.pages: OrderedDict[str, tuple[str, bytes, dict[str, str]]] = OrderedDict()
+        self.kept = KeptPages("PERSONAL_PAGES_KEPT")
 
     def clear(self) -> None:
-        self.pages.clear()
+        self.kept.clear()
 
     def response(
         self, request: HttpRequest, name: str, make: Callable[[], HttpResponse]
     ) -> HttpResponse:
-        limit = settings.PERSONAL_PAGES_KEPT
         csrf_secret = request.META.get("CSRF_COOKIE")
-        if not limit or not csrf_secret or len(messages.get_messages(request)):
+        if (
+            not settings.PERSONAL_PAGES_KEPT
+            or not csrf_secret
+            or len(messages.get_messages(request))
+        ):
             return make()
-        token = page_version(name)
-        key = _digest(request, name, csrf_secret)
-        kept = self.pages.get(key)
-        if kept is not None and kept[0] == token:
-            self.pages.move_to_end(key)
-            get_token(request)  # as the page's forms did when it was made
-            return HttpResponse(kept[1], headers=kept[2])
-        response = make()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            self.pages[key] = (token, response.content, dict(response.items()))
-            self.pages.move_to_end(key)
-            while len(self.pages) > limit:
-                self.pages.popitem(last=False)
-        return response
+        token = page_version(name)  # before the page is made: see above
+        get_token(request)  # as the page's forms do, whether it is made or kept
+        return self.kept.response(request, token, make, key=_digest(request, name, csrf_secret))
 
 
 def _digest(request: HttpRequest, name: str, csrf_secret: str) -> str:

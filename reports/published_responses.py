@@ -23,55 +23,15 @@ token or anything about the visitor.
 
 import datetime
 import functools
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from oversight.kept_pages import KeptPages
 from reports.middleware import publications_version_recent
 from reports.views import published_response
-
-
-class KeptPages:
-    """Responses a worker keeps, by host and full path, each with the publications' version
-    it was made at; at most the number the setting `limit_setting` names, the least recently
-    used dropped first."""
-
-    def __init__(self, limit_setting: str) -> None:
-        self.limit_setting = limit_setting
-        # host and full path -> (version, content, headers)
-        self.pages: OrderedDict[str, tuple[tuple, bytes, dict[str, str]]] = OrderedDict()
-
-    def clear(self) -> None:
-        self.pages.clear()
-
-    def response(
-        self, request: HttpRequest, version: tuple, make: Callable[[], HttpResponse]
-    ) -> HttpResponse:
-        key = request.get_host() + request.get_full_path()  # pages may hold absolute links
-        kept = self.pages.get(key)
-        if kept is not None and kept[0] == version:
-            self.pages.move_to_end(key)
-            return HttpResponse(kept[1], headers=kept[2])
-        response = make()
-        if hasattr(response, "render"):
-            response = response.render()
-        limit = getattr(settings, self.limit_setting)
-        if (
-            limit
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-        ):
-            self.pages[key] = (version, response.content, dict(response.items()))
-            self.pages.move_to_end(key)
-            while len(self.pages) > limit:
-                self.pages.popitem(last=False)
-        return response
-
 
 # The pages and datasets; the searches apart, so that many different searches cannot push
 # the home page and the lists out.

@@ -233,10 +233,11 @@ class EditionSectionsAdminMixin:
                 url=self._section_url(edition, lead_numbers[pk]),
             )
 
-        links = sorted((link(pk) for pk in lead_numbers), key=lambda section: section.number)
-        earlier = [section for section in links if section.number < lead.number]
-        later = [section for section in links if section.number > lead.number]
-        return (earlier[0] if earlier else None, later[0] if later else None)
+        links = [link(pk) for pk in lead_numbers]  # at most one on each side
+        return (
+            next((section for section in links if section.number < lead.number), None),
+            next((section for section in links if section.number > lead.number), None),
+        )
 
     def sections_overview(
         self, edition: QuarterlyUpdate, *, editable: bool, with_comments: bool, page: str | None
