@@ -22,3 +22,6 @@ class OversightConfig(AppConfig):
         register(Meeting, m2m_fields=["attendees"])
 
         from oversight import accounts, checks  # noqa: F401
+        from oversight.signed_in import accounts_depend_on_signals
+
+        accounts_depend_on_signals()

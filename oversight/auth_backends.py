@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from oversight.permissions import has_left_group
+from oversight.signed_in import KEPT_SIGN_INS
 
 
 class MemberAwareBackend(ModelBackend):
@@ -17,7 +18,12 @@ class MemberAwareBackend(ModelBackend):
         return super().user_can_authenticate(user) and not has_left_group(user)
 
     def get_user(self, user_id):
-        user_model = get_user_model()
-        # The member record comes in the same query: checking it costs nothing per request.
-        user = user_model._default_manager.select_related("group_member").filter(pk=user_id).first()
+        # Kept by the worker until an account changes (oversight/signed_in.py); checked anew.
+        user = KEPT_SIGN_INS.user(user_id, lambda: self._load(user_id))
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _load(user_id):
+        # The member record comes in the same query: checking it costs nothing per request.
+        user_model = get_user_model()
+        return user_model._default_manager.select_related("group_member").filter(pk=user_id).first()

@@ -18,6 +18,7 @@ signals: what writes in bulk calls `page_version_bump` afterwards (as `generate_
 import hashlib
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,14 +38,56 @@ MEMBERS_DASHBOARD = "members-dashboard"
 PLANS_SUMMARY = "plans-summary"
 
 
+class _TokensRead:
+    """The tokens one request has read: all of them, on its first `page_version`."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] | None = None
+
+
+# Set for each request by `PageVersionsMiddleware`: every page and sign-in a request checks
+# against a token costs one query between them, not one each. None outside a request.
+_tokens_read: ContextVar[_TokensRead | None] = ContextVar("tokens_read", default=None)
+
+
 def page_version(name: str) -> str:
-    """The current token of the pages called `name` (one query; two the first time)."""
-    token = PageVersion.objects.filter(name=name).values_list("token", flat=True).first()
+    """The current token of the pages called `name`.
+
+    In a request, the first call reads every token at once (one query) and later calls cost
+    none; elsewhere, one query. One more the first time a name is used anywhere.
+    """
+    read = _tokens_read.get()
+    if read is None:
+        token = PageVersion.objects.filter(name=name).values_list("token", flat=True).first()
+    else:
+        if read.tokens is None:
+            read.tokens = dict(PageVersion.objects.values_list("name", "token"))
+        token = read.tokens.get(name)
     if token is None:
         token = PageVersion.objects.get_or_create(
             name=name, defaults={"token": secrets.token_hex(16)}
         )[0].token
+        if read is not None:
+            read.tokens[name] = token
     return token
+
+
+class PageVersionsMiddleware:
+    """Gives each request its own record of the tokens it has read (`page_version`).
+
+    A token read early in a request is the right one for what the request makes later: a
+    page made after a change is then kept under the older token, and made again next time.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reset = _tokens_read.set(_TokensRead())
+        try:
+            return self.get_response(request)
+        finally:
+            _tokens_read.reset(reset)
 
 
 def page_version_bump(name: str) -> None:
@@ -52,6 +95,9 @@ def page_version_bump(name: str) -> None:
     token = secrets.token_hex(16)
     if not PageVersion.objects.filter(name=name).update(token=token):
         PageVersion.objects.update_or_create(name=name, defaults={"token": token})
+    read = _tokens_read.get()
+    if read is not None:
+        read.tokens = None  # this request reads its own change from now on
 
 
 def pages_depend_on(name: str, *models: type[Model]) -> None:

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Before anything reads a token: a request's sign-in and page share one read.
+    "oversight.personal_pages.PageVersionsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has this session passed the second factor?
     "django_otp.middleware.OTPMiddleware",
@@ -192,6 +194,9 @@ SEARCH_PAGES_KEPT = env.int("SEARCH_PAGES_KEPT", default=1000)
 # Pages made for one signed-in person (the members' dashboard) each worker keeps until what
 # they show changes (oversight.personal_pages); 0 makes them on every request.
 PERSONAL_PAGES_KEPT = env.int("PERSONAL_PAGES_KEPT", default=200)
+# Signed-in logins each worker keeps, with their permissions, until an account changes
+# (oversight/signed_in.py, ADR 9; 0: loaded on every request).
+SIGNED_IN_KEPT = env.int("SIGNED_IN_KEPT", default=1000)
 # The largest request body accepted, except on the admin pages that take documents, which
 # accept an upload (oversight.uploads.MAX_UPLOAD_BYTES) and this much more for the other fields.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=1024 * 1024)

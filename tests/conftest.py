@@ -4,10 +4,12 @@ from django.test import Client, override_settings
 
 from oversight.permissions import CHAIRS_OFFICE, GROUP_MEMBER, SECRETARIAT, role_groups_sync
 from oversight.personal_pages import PERSONAL_PAGES
+from oversight.signed_in import KEPT_SIGN_INS
 from tests.oversight.factories import StaffUserFactory, UserFactory
 
 # `file_storage`: default storage in a real SeaweedFS, for tests marked `object_storage`.
-pytest_plugins = ["tests.object_storage"]
+# `shared_cache`: the cache and the sessions in a real Redis (CACHE_URL in production).
+pytest_plugins = ["tests.object_storage", "tests.shared_cache"]
 
 
 @pytest.fixture
@@ -103,6 +105,16 @@ def no_published_page_cache(settings):
     settings.PUBLICATION_PAGES_KEPT = 0
     settings.SEARCH_PAGES_KEPT = 0
     settings.PERSONAL_PAGES_KEPT = 0
+    settings.SIGNED_IN_KEPT = 0
+
+
+@pytest.fixture
+def sign_ins_kept(settings):
+    """Signed-in logins kept by the worker, as in production (oversight/signed_in.py)."""
+    settings.SIGNED_IN_KEPT = 1000
+    KEPT_SIGN_INS.clear()
+    yield
+    KEPT_SIGN_INS.clear()
 
 
 @pytest.fixture

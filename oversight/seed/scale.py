@@ -45,6 +45,7 @@ from oversight.models import LoadedRecord, Meeting, MeetingAction, Member, Organ
 from oversight.permissions import role_groups_sync
 from oversight.personal_pages import MEMBERS_DASHBOARD, PLANS_SUMMARY, page_version_bump
 from oversight.seed.demo_users import DEMO_USERS
+from oversight.signed_in import accounts_changed
 from recommendations.models import Area, Recommendation
 from reports.models import ProgressUpdate, Publication, QuarterlyUpdate
 from reports.search import search_passages_rebuild_all
@@ -202,6 +203,7 @@ class Generator:
         )
         page_version_bump(MEMBERS_DASHBOARD)
         page_version_bump(PLANS_SUMMARY)
+        accounts_changed()  # the logins, members and group memberships made in bulk
 
     # ---- The kinds of record, in the order they are made ----
 
