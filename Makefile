@@ -35,7 +35,7 @@ run: install packages .env ## Install, migrate, load the 2014 data, print demo l
 browser: ## Make sure Chromium is there for the browser tests (installs it with apt as root)
 	@scripts/ensure_chromium.sh
 
-packages: ## Make sure the Debian libraries and fonts for PDFs are there (installs them with apt as root)
+packages: ## Make sure the Debian libraries and fonts for PDFs, and redis-server for the tests, are there (installs them with apt as root)
 	@scripts/ensure_system_packages.sh
 
 test: install packages browser ## Install and run the whole test suite (SQLite unless DATABASE_URL is set)

@@ -3,15 +3,17 @@
 #                                               production settings but TLS, a fresh database
 #   start_gunicorn PORT [gunicorn options...]   gunicorn.conf.py, bound to 127.0.0.1:PORT
 #   start_front FRONT_PORT APP_PORT             nginx with deploy/nginx-site.conf in front of it
+#   start_cache PORT                            a Redis on loopback, exported as CACHE_URL
 #   stop_stack                                  stops both (the scripts call it on EXIT)
 # Expects PYTHON to be set.
 
 gunicorn_pid=""
 nginx_pid=""
+cache_pid=""
 
 stack_prepare() {
   work=$(mktemp -d)
-  trap 'stop_stack; rm -rf "$work"' EXIT
+  trap 'stop_stack; stop_cache; rm -rf "$work"' EXIT
   # Production settings, except that there is no TLS on loopback to redirect to.
   export DEBUG=false SECURE_SSL_REDIRECT=false SECRET_KEY=benchmark-only-secret
   export ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-WARNING}
@@ -27,6 +29,21 @@ start_gunicorn() {
   $PYTHON -m gunicorn oversight.wsgi -c gunicorn.conf.py --bind "127.0.0.1:$port" \
     --access-logfile /dev/null --log-level warning "$@" >>"$work/gunicorn.log" 2>&1 &
   gunicorn_pid=$!
+}
+
+# The shared cache production has (compose.yaml's `cache`): sessions are read from it.
+start_cache() {
+  local port=$1
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$work" >"$work/redis.log" 2>&1 &
+  cache_pid=$!
+  for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  export CACHE_URL="redis://127.0.0.1:$port/0"
+}
+
+stop_cache() {
+  if [ -n "$cache_pid" ]; then kill "$cache_pid" 2>/dev/null && wait "$cache_pid" 2>/dev/null; fi
+  cache_pid=""
 }
 
 # nginx exactly as deploy/nginx-site.conf configures it; only its upstream and listen address

@@ -20,11 +20,13 @@ CONNECTIONS=${CONNECTIONS:-50}
 WORKERS=${WORKERS:-2}
 PORT=${PORT:-8797}
 PYTHON=${PYTHON:-.venv/bin/python}
-benchmarks/ensure_tools.sh wrk
+benchmarks/ensure_tools.sh wrk redis-server
 
 # shellcheck source=benchmarks/stack.sh
 . benchmarks/stack.sh
 stack_prepare throughput
+# Sessions read from a shared Redis, as production runs (ADR 9); CACHE=none measures without.
+if [ "${CACHE:-redis}" = redis ]; then start_cache "$((PORT + 1))"; fi
 $PYTHON manage.py collectstatic --no-input -v0
 if [ "$($PYTHON manage.py shell --verbosity 0 -c 'from reports.models import Publication; print(Publication.objects.exists())')" != True ]; then
   $PYTHON manage.py load_hmic_2014 >/dev/null
@@ -91,7 +93,8 @@ measure() {
 }
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), $(nproc) cores," \
-  "$WORKERS workers, $CONNECTIONS connections, ${DURATION}s each, ${DATABASE_URL%%:*}"
+  "$WORKERS workers, $CONNECTIONS connections, ${DURATION}s each, ${DATABASE_URL%%:*}," \
+  "sessions: ${CACHE_URL:+redis in front of the }database"
 echo "| page | bytes | page req/s | p50 | p99 | errors | static req/s | ratio | goal | meets |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 status=0

@@ -293,6 +293,24 @@ LOGGING = {
 # Passwords follow NCSC guidance: AUTH_PASSWORD_VALIDATORS above ask for 12 or more characters
 # and refuse common passwords. No composition rules and no maximum: long passphrases are welcome.
 
+# A cache every app server shares (CACHE_URL=redis://host:6379/0) holds the sessions in front
+# of the database: a signed-in request reads its session from the cache, and a session saved
+# or ended on one server is read so on every other, the database staying the record. Without
+# one (make run, the tests), each worker's own memory and sessions in the database alone.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A cache that does not answer is given up on at once: the database has every session.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=0.5, socket_timeout=0.5
+    )
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+SESSION_ENGINE = "oversight.sessions" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
+# The longest a session is read from the cache before the database is asked again.
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
+
 # Staff who leave the admin open are signed out after 30 minutes without a request
 # (oversight.accounts.StaffIdleTimeoutMiddleware; anonymous visitors' requests are not touched).
 STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60

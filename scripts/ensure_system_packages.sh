@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Make sure the Debian libraries and fonts WeasyPrint needs are there, for the edition PDFs
 # (reports/pdf.py) and their tests: Pango to lay out text, HarfBuzz to subset the embedded
-# fonts, and Liberation Sans, the metric twin of Arial that the PDF asks for.
+# fonts, and Liberation Sans, the metric twin of Arial that the PDF asks for. And redis-server,
+# the shared cache that the tests of sessions across app servers start (tests/shared_cache.py).
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation redis-server)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -143,11 +143,13 @@ class Visitor:
 
 
 @pytest.fixture
-def app_servers(file_storage, tmp_path) -> Iterator[tuple[int, int]]:
-    """Two gunicorn instances with production settings, sharing the database and the store."""
+def app_servers(file_storage, redis_server, tmp_path) -> Iterator[tuple[int, int]]:
+    """Two gunicorn instances with production settings, sharing the database, the store and
+    the cache (sessions are read from Redis in front of the database)."""
     env = {
         **os.environ,
         **file_storage.settings(),
+        "CACHE_URL": redis_server,
         "ENV_FILE": "/dev/null",
         "DEBUG": "false",
         "SECRET_KEY": "two-app-servers-test-only-the-same-on-both",
@@ -270,6 +272,19 @@ def test_a_session_made_on_one_server_is_valid_on_the_other(app_servers, people)
     )
     assert signed_out.status == 302
     assert member.get(one, reverse("forces:plan-list")).status == 302
+
+
+def test_a_member_taken_out_of_the_group_is_refused_by_both_servers_at_once(app_servers, people):
+    one, other = app_servers
+    member = Visitor()
+    assert member.sign_in(one, "group-member", PASSWORD).status == 302
+    for server in (one, other, one, other):  # each worker has loaded and kept the login
+        assert member.get(server, reverse("forces:plan-list")).status == 200
+
+    people["member"].groups.clear()  # as the secretariat does in the admin, on a third server
+
+    assert member.get(one, reverse("forces:plan-list")).status == 403
+    assert member.get(other, reverse("forces:plan-list")).status == 403
 
 
 def test_failed_sign_ins_count_across_both_servers(app_servers, people):
