@@ -37,7 +37,7 @@ from forces.resources import ActionPlanImportExport
 from forces.review_outcomes import reviews_disagree
 from forces.selectors import plans_to_moderate, reviewer_label
 from forces.services import action_plan_add_version, plan_review_reopen
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import BoundedRelatedFilter, ModelAdmin, ReadOnlyAdmin
 from oversight.models import Member, Organisation
 from oversight.permissions import (
     can_assign_reviewers,
@@ -143,7 +143,7 @@ class PlanActionAdmin(ModelAdmin):
     list_display = ("__str__", "plan", "area", "due_by", "position")
     # The plan's name includes its force's name.
     list_select_related = ("plan__force", "area")
-    list_filter = ("area", "plan__status")
+    list_filter = (("area", BoundedRelatedFilter), "plan__status")
     search_fields = ("description", "plan__force__name")
     autocomplete_fields = ("plan",)
     fields = ("plan", "area", "position", "description", "due_by")
@@ -277,7 +277,7 @@ class AreaRatingAdmin(ReadOnlyAdmin):
     # the review itself would sort every rating by force name.
     ordering = ("-review_id", "-area_id")
     list_select_related = ("area", "review__plan__force", "review__reviewer")
-    list_filter = ("area", "rating")
+    list_filter = (("area", BoundedRelatedFilter), "rating")
     search_fields = ("review__plan__force__name", "review__reviewer__username")
     fields = ("review", "area", "rating", "comment")
 
@@ -670,5 +670,5 @@ class ModeratedAreaRatingAdmin(ReadOnlyAdmin):
     list_display = ("moderation", "area", "rating")
     ordering = ("-moderation_id", "-area_id")  # as the review ratings: newest first, indexed
     list_select_related = ("moderation__plan__force", "area")
-    list_filter = ("area", "rating")
+    list_filter = (("area", BoundedRelatedFilter), "rating")
     fields = ("moderation", "area", "rating")

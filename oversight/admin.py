@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from oversight import invitations, mail
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import BoundedRelatedFilter, ModelAdmin, ReadOnlyAdmin
 from oversight.models import (
     LoadedRecord,
     Meeting,
@@ -356,7 +356,11 @@ class ActionStatusFilter(admin.SimpleListFilter):
 @admin.register(MeetingAction)
 class MeetingActionAdmin(ModelAdmin):
     list_display = ("what_short", "meeting", "owner", "due_on", "done", "overdue")
-    list_filter = (ActionStatusFilter, "owner_member", "owner_organisation")
+    list_filter = (
+        ActionStatusFilter,
+        ("owner_member", BoundedRelatedFilter),
+        ("owner_organisation", BoundedRelatedFilter),
+    )
     list_select_related = ("meeting", "owner_member__organisation", "owner_organisation")
     search_fields = ("what", "owner_member__name", "owner_organisation__name")
     autocomplete_fields = ("meeting", "owner_member", "owner_organisation")

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.admin_base import ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import BoundedRelatedFilter, ModelAdmin, ReadOnlyAdmin
 from oversight.pagination import page_href
 from oversight.permissions import (
     can_approve,
@@ -802,7 +802,11 @@ def _public_page_link(publication: Publication) -> str:
 class ProgressUpdateAdmin(FrozenEditionMixin, ModelAdmin):
     list_display = ("__str__", "edition", "recommendation", "parent", "position", "source")
     list_select_related = ("edition", "recommendation", "parent")
-    list_filter = ("edition", "recommendation", "source")
+    list_filter = (
+        ("edition", BoundedRelatedFilter),
+        ("recommendation", BoundedRelatedFilter),
+        "source",
+    )
     search_fields = ("text",)
     autocomplete_fields = ("recommendation", "parent")
     fields = ("edition", "recommendation", "parent", "position", "source", "text")
@@ -857,7 +861,7 @@ class PublicationAdmin(ReadOnlyAdmin):
         "public_page",
     )
     list_select_related = ("edition", "published_by")
-    list_filter = ("edition",)
+    list_filter = (("edition", BoundedRelatedFilter),)
     date_hierarchy = "published_at"
     fieldsets = (
         (
