@@ -156,6 +156,12 @@ class BoundedRelatedFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             related = related.order_by(*ordering)
+        # What the related records' own list fetches with them is what their names need
+        # (a member's name falls back to its organisation's): one query, not one a record.
+        related_admin = model_admin.admin_site._registry.get(field.remote_field.model)
+        with_them = getattr(related_admin, "list_select_related", False)
+        if isinstance(with_them, list | tuple) and with_them:
+            related = related.select_related(*with_them)
         key = field.remote_field.get_related_field().attname  # the value the lookup compares
         first = list(related[: self.LISTED + 1])
         self.too_many_to_list = len(first) > self.LISTED
