@@ -100,8 +100,9 @@ def page_version_bump(name: str) -> None:
         read.tokens = None  # this request reads its own change from now on
 
 
-def pages_depend_on(name: str, *models: type[Model]) -> None:
-    """Connect the receivers that bump `name` on every save or delete of a row of `models`."""
+def pages_depend_on(name: str, *models: type[Model], memberships: tuple = ()) -> None:
+    """Connect the receivers that bump `name` on every save or delete of a row of `models`,
+    and on every change to who is in which group or to the `memberships` (m2m tables)."""
 
     def bump(sender, **kwargs) -> None:
         page_version_bump(name)
@@ -120,12 +121,13 @@ def pages_depend_on(name: str, *models: type[Model]) -> None:
             )
     # A page may show what a role allows (a secretariat's links); the key holds the user's
     # permissions, but a move between groups that grant the same ones would not change it.
-    m2m_changed.connect(
-        bump_on_change,
-        sender=get_user_model().groups.through,
-        weak=False,
-        dispatch_uid=f"page-version-{name}-user-groups",
-    )
+    for through in (get_user_model().groups.through, *memberships):
+        m2m_changed.connect(
+            bump_on_change,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"page-version-{name}-{through._meta.label_lower}",
+        )
 
 
 class PersonalPages:

@@ -15,15 +15,12 @@ changes accounts in bulk calls `accounts_changed()` afterwards (as `generate_sca
 """
 
 import copy
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.db.models.signals import m2m_changed
 
+from oversight.kept_pages import KeptByVersion
 from oversight.personal_pages import page_version, page_version_bump, pages_depend_on
 
 ACCOUNTS = "accounts"
@@ -39,58 +36,44 @@ def accounts_depend_on_signals() -> None:
     from oversight.models import Member
 
     user_model = get_user_model()
-    # post_save and post_delete of each, and who is in which group.
-    pages_depend_on(ACCOUNTS, user_model, Member, Group, Permission)
-
-    def bump_on_change(sender, action: str, **kwargs) -> None:
-        if action in ("post_add", "post_remove", "post_clear"):
-            accounts_changed()
-
-    for through in (user_model.user_permissions.through, Group.permissions.through):
-        m2m_changed.connect(
-            bump_on_change,
-            sender=through,
-            weak=False,
-            dispatch_uid=f"accounts-token-{through._meta.label_lower}",
-        )
+    # Each one's saves and deletes; who is in which group, who holds which permission.
+    pages_depend_on(
+        ACCOUNTS,
+        user_model,
+        Member,
+        Group,
+        Permission,
+        memberships=(user_model.user_permissions.through, Group.permissions.through),
+    )
 
 
 class KeptSignIns:
-    """The logins a worker keeps, at most `SIGNED_IN_KEPT`, the least recently used dropped
-    first, each with the accounts token it was loaded at and its permissions already loaded.
-    Safe to share between a worker's threads."""
+    """The logins a worker keeps (a `KeptByVersion` under `SIGNED_IN_KEPT`), each with the
+    accounts token it was loaded at and its permissions already loaded."""
 
     def __init__(self) -> None:
+        self.store = KeptByVersion("SIGNED_IN_KEPT")
         # str(user id) -> (token, user with its permission caches filled)
-        self.users: OrderedDict[str, tuple[str, AbstractBaseUser]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.users = self.store.entries
 
     def clear(self) -> None:
-        with self._lock:
-            self.users.clear()
+        self.store.clear()
 
     def user(self, user_id, load: Callable[[], AbstractBaseUser | None]) -> AbstractBaseUser | None:
         """The login `user_id`, kept or loaded by `load` (None if there is none)."""
-        limit = settings.SIGNED_IN_KEPT
-        if not limit:
+        if not self.store.limit:
             return load()
         token = page_version(ACCOUNTS)  # before loading: never keep a login under a newer one
         key = str(user_id)
-        with self._lock:
-            kept = self.users.get(key)
-            if kept is not None and kept[0] == token:
-                self.users.move_to_end(key)
-                return copy.deepcopy(kept[1])
+        kept = self.store.get(key, token)
+        if kept is not None:
+            return copy.deepcopy(kept)
         user = load()
         if user is None:
             return None
         if user.is_active:
             user.get_all_permissions()  # fills the backend's caches on the user, kept with it
-        with self._lock:
-            self.users[key] = (token, copy.deepcopy(user))
-            self.users.move_to_end(key)
-            while len(self.users) > limit:
-                self.users.popitem(last=False)
+        self.store.put(key, token, copy.deepcopy(user))
         return user
 
 

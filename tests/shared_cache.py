@@ -16,11 +16,9 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from tests.object_storage import object_store_script
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+free_port = object_store_script.free_port
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +27,7 @@ def redis_server() -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is missing: `make packages` installs it")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

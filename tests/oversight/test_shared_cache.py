@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.oversight.fresh_process import settings_in_a_fresh_process
+from tests.shared_cache import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache", "sign_ins_kept")]
 
@@ -72,11 +73,7 @@ def test_a_session_is_read_from_the_cache_for_at_most_five_minutes(member_user, 
 def unreachable_cache(shared_cache, settings):
     """The cache at an address where no Redis answers (a real client, refused); after
     `shared_cache`, whose settings it replaces."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # nothing listens there
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
