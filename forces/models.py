@@ -45,6 +45,7 @@ REVIEW_OUTCOME_FIELDS = (
     "assignment_count",
     "assigned_reviews_submitted",
     "review_outcome_stale",
+    "tallied",
 )
 
 
@@ -106,6 +107,9 @@ class ActionPlan(models.Model):
     assignment_count = models.PositiveIntegerField(default=0, editable=False)
     assigned_reviews_submitted = models.PositiveIntegerField(default=0, editable=False)
     review_outcome_stale = models.BooleanField(default=True, editable=False)
+    # What this plan adds to the `ProgressTally` rows ("nation|measure": amount; nothing if
+    # superseded), as last worked out: the next working out adds only the difference.
+    tallied = models.JSONField(default=dict, editable=False)
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -568,3 +572,25 @@ class CountedRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.key} {self.value}"
+
+
+class ProgressTally(models.Model):
+    """A running total over the current plans of one nation, for the dashboard's national
+    progress, the summary's charts and the plans list's count (see `forces.review_outcomes`).
+
+    `measure` is "forces" (recounted when a force is saved or deleted), "provided", "assignments",
+    "submitted", "status:<review status>" or "counted:<key>:<value>". Kept, never typed in:
+    the pages read a few dozen of these rows however many plans there are.
+    """
+
+    nation = models.CharField(max_length=10, choices=Force.Nation.choices)
+    measure = models.CharField(max_length=60)
+    amount = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nation", "measure"], name="one_tally_per_measure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nation_display()}: {self.measure} {self.amount}"

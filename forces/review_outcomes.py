@@ -1,25 +1,34 @@
 """What the reviews of a plan come to: its review status, the ratings the summary counts, and
-how many of its assigned reviews are submitted.
+how many of its assigned reviews are submitted; and their running totals over the current plans.
 
 All are worked out from a plan's assignments, submitted reviews and moderation, and kept on
 the plan (`ActionPlan.review_status`, `assignment_count`, `assigned_reviews_submitted`, and
-`CountedRating` rows), so that the plans list and the summary filter, sort, page and count in
-the database whatever the number of plans, and the dashboard's national progress adds up one
-row per current plan rather than every assignment and review there has been.
+`CountedRating` rows), so that the plans list and the summary filter, sort and page in the
+database whatever the number of plans. What each current plan adds to the totals per nation
+(`ProgressTally`: plans by status, provided, assignments, submitted reviews, counted ratings)
+is kept on it too (`ActionPlan.tallied`): working a plan out again adds the difference to the
+totals, so the dashboard, the summary's charts and the plans list's count read a few dozen
+rows rather than adding up every current plan. A plan's save marks it stale (its status may
+say it is superseded now), and so does its force's (its nation); the forces per nation are
+recounted when a force is saved or deleted.
 
 Kept lazily: a write to any of those rows marks its plan stale (the receivers below, in the
 writer's own transaction), and the next page that reads outcomes calls `refresh_stale`, which
 works out the stale plans again. A plan that another transaction is writing is locked; it is
 skipped rather than waited for, and stays stale until the next read after that write commits.
 Bulk writes send no signals: whatever makes rows in bulk calls `refresh_all` afterwards (as
-`generate_scale_data` does); a plan is stale from the moment it is made.
+`generate_scale_data` does), which works out the totals from nothing too; a plan is stale
+from the moment it is made.
 """
 
+import operator
+from collections import Counter
 from collections.abc import Callable
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from forces.models import (
     JUDGEMENT_STEPS,
@@ -28,9 +37,11 @@ from forces.models import (
     ActionPlan,
     AreaRating,
     CountedRating,
+    Force,
     ModeratedAreaRating,
     PlanModeration,
     PlanReview,
+    ProgressTally,
     ReviewAssignment,
     ReviewStatus,
 )
@@ -39,6 +50,21 @@ from oversight.subqueries import related_count
 LEADERSHIP = "leadership"
 OVERALL = "overall"
 REFRESH_BATCH_SIZE = 500
+
+# The running totals' measures (`ProgressTally.measure`).
+FORCES = "forces"
+PROVIDED = "provided"
+ASSIGNMENTS = "assignments"
+SUBMITTED = "submitted"
+PROVIDED_STATUSES = (ActionPlan.Status.PROVIDED, ActionPlan.Status.REVIEWED)
+
+
+def status_measure(status: str) -> str:
+    return f"status:{status}"
+
+
+def counted_measure(key: str, value: str) -> str:
+    return f"counted:{key}:{value}"
 
 
 # Comparing reviews, and what counts
@@ -119,7 +145,7 @@ def _plans_with_what_decides(queryset):
         plan=OuterRef("plan"), reviewer=OuterRef("reviewer")
     )
     return (
-        queryset.select_related("moderation")
+        queryset.select_related("moderation", "force")
         .annotate(
             assigned=related_count(ReviewAssignment.objects.all(), "plan"),
             assigned_submitted=related_count(
@@ -138,29 +164,91 @@ def _plans_with_what_decides(queryset):
     )
 
 
+def _contribution(plan: ActionPlan, counted: dict[str, str]) -> dict[str, int]:
+    """What a plan adds to the running totals, as "nation|measure": amount."""
+    if plan.is_superseded:
+        return {}
+    amounts = {
+        status_measure(plan.review_status): 1,
+        PROVIDED: int(plan.status in PROVIDED_STATUSES),
+        ASSIGNMENTS: plan.assignment_count,
+        SUBMITTED: plan.assigned_reviews_submitted,
+    }
+    amounts.update({counted_measure(key, value): 1 for key, value in counted.items()})
+    return {
+        f"{plan.force.nation}|{measure}": amount for measure, amount in amounts.items() if amount
+    }
+
+
 def _recompute(plans: list[ActionPlan]) -> None:
     counted_rows = []
+    change: Counter[str] = Counter()
     for plan in plans:
         plan.review_status = review_status(plan, plan.assigned, plan.submitted_reviews)
         plan.assignment_count = plan.assigned
         plan.assigned_reviews_submitted = plan.assigned_submitted
         plan.review_outcome_stale = False
-        counted = counted_ratings(plan, plan.submitted_reviews) or {}
-        counted_rows += [
-            CountedRating(plan=plan, key=key, value=value)
-            for key, value in counted.items()
+        counted = {
+            key: value
+            for key, value in (counted_ratings(plan, plan.submitted_reviews) or {}).items()
             if value
+        }
+        counted_rows += [
+            CountedRating(plan=plan, key=key, value=value) for key, value in counted.items()
         ]
+        contribution = _contribution(plan, counted)
+        change.update(contribution)
+        change.subtract(plan.tallied)
+        plan.tallied = contribution
     CountedRating.objects.filter(plan__in=plans).delete()
     CountedRating.objects.bulk_create(counted_rows)
     ActionPlan.objects.bulk_update(plans, list(REVIEW_OUTCOME_FIELDS))
+    _tally_add(change)
+
+
+def _tally_add(change: Counter[str]) -> None:
+    """Add `change` ("nation|measure": amount) to the running totals, in the caller's
+    transaction. The rows are locked in one order, so writers wait for each other in turn."""
+    keys = sorted(tuple(key.split("|", 1)) for key, amount in change.items() if amount)
+    if not keys:
+        return
+    ProgressTally.objects.bulk_create(
+        [ProgressTally(nation=nation, measure=measure) for nation, measure in keys],
+        ignore_conflicts=True,
+    )
+    rows = list(
+        ProgressTally.objects.select_for_update()
+        .filter(reduce(operator.or_, (Q(nation=n, measure=m) for n, m in keys)))
+        .order_by("pk")
+    )
+    for row in rows:
+        row.amount += change[f"{row.nation}|{row.measure}"]
+    ProgressTally.objects.bulk_update(rows, ["amount"])
+
+
+def forces_recount() -> None:
+    """Count the forces of each nation again (a force saved or deleted): a handful of forces
+    change in a year, so counting them all then keeps the pages from doing it."""
+    existing = ProgressTally.objects.select_for_update().filter(measure=FORCES).order_by("pk")
+    list(existing)  # waits for any other recount, so the count below sees what it wrote
+    counts = dict(Force.objects.values_list("nation").annotate(count=Count("pk")).order_by())
+    ProgressTally.objects.bulk_create(
+        [
+            ProgressTally(nation=nation, measure=FORCES, amount=counts.get(nation, 0))
+            for nation in Force.Nation.values
+        ],
+        update_conflicts=True,
+        unique_fields=["nation", "measure"],
+        update_fields=["amount"],
+    )
 
 
 def refresh_stale() -> None:
     """Work out again the outcomes of every stale plan that no other transaction is writing.
 
     One query when nothing is stale (the usual case); otherwise, per batch of 500 plans,
-    the locked plans with what decides their outcomes (four queries) and three writes.
+    the locked plans with what decides their outcomes (four queries), three writes, and
+    three to add the difference to the running totals (insert any new ones, lock, update).
     """
     stale = ActionPlan.objects.filter(review_outcome_stale=True)
     if not stale.exists():
@@ -179,11 +267,16 @@ def refresh_stale() -> None:
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> None:
-    """Work out every plan's outcomes again, for after a bulk write that sent no signals.
+    """Work out every plan's outcomes, and the running totals, again from nothing, for after
+    a bulk write that sent no signals. The totals are short until it has finished.
 
     Each batch is locked as `refresh_stale` locks it (waiting, here, for plans being written),
     so a review that comes in meanwhile marks its plan stale after the batch, not before it.
     """
+    with transaction.atomic():
+        ActionPlan.objects.exclude(tallied={}).update(tallied={})
+        ProgressTally.objects.all().delete()
+        forces_recount()
     total = ActionPlan.objects.count()
     done = 0
     last_pk = 0
@@ -218,6 +311,32 @@ def _mark_its_plan_stale(sender, instance, **kwargs) -> None:
     plans_mark_stale(PLAN_OF[sender](instance))
 
 
+def _plan_saved(sender, instance: ActionPlan, created: bool, **kwargs) -> None:
+    # Its status may have changed (provided, or superseded by a new version). A new plan is
+    # stale already.
+    if not created:
+        plans_mark_stale(Q(pk=instance.pk))
+
+
+def _plan_to_be_deleted(sender, instance: ActionPlan, **kwargs) -> None:
+    tallied = (
+        ActionPlan.objects.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("tallied", flat=True)
+        .first()
+    )
+    _tally_add(Counter({key: -amount for key, amount in (tallied or {}).items()}))
+
+
+def _force_saved(sender, instance: Force, **kwargs) -> None:
+    plans_mark_stale(Q(force=instance.pk))  # its nation may have changed
+    forces_recount()
+
+
+def _force_deleted(sender, instance: Force, **kwargs) -> None:
+    forces_recount()
+
+
 def _rating_of_a_draft(rating: AreaRating) -> bool:
     """A draft's ratings decide nothing, and its author saves them often. Submitting or
     reopening saves the review itself, which marks the plan; so only a submitted review's
@@ -234,3 +353,7 @@ def receivers_connect() -> None:
             signal.connect(
                 _mark_its_plan_stale, sender=model, dispatch_uid=f"review-outcome-{model.__name__}"
             )
+    post_save.connect(_plan_saved, sender=ActionPlan, dispatch_uid="progress-tally-plan")
+    pre_delete.connect(_plan_to_be_deleted, sender=ActionPlan, dispatch_uid="progress-tally-plan")
+    post_save.connect(_force_saved, sender=Force, dispatch_uid="progress-tally-force")
+    post_delete.connect(_force_deleted, sender=Force, dispatch_uid="progress-tally-force")

@@ -14,13 +14,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -29,9 +27,9 @@ from django.utils import timezone
 from forces import review_outcomes
 from forces.models import (
     ActionPlan,
-    CountedRating,
     Force,
     PlanReview,
+    ProgressTally,
     ReviewAssignment,
     ReviewStatus,
 )
@@ -42,6 +40,28 @@ from oversight.subqueries import related_count
 from recommendations.models import Area
 
 REVIEW_STATUS_ORDER = {status: position for position, status in enumerate(ReviewStatus)}
+
+
+def progress_tally() -> dict[str, Counter]:
+    """The running totals over the current plans, per nation and measure, in one query
+    (kept by `forces.review_outcomes`: call `refresh_stale` first)."""
+    tally: dict[str, Counter] = defaultdict(Counter)
+    for nation, measure, amount in ProgressTally.objects.values_list("nation", "measure", "amount"):
+        tally[nation][measure] = amount
+    return tally
+
+
+def current_plans_counted(
+    tally: dict[str, Counter], *, nation: str = "", statuses: tuple[str, ...] = ()
+) -> int:
+    """How many current plans there are (of one nation, with one of `statuses`), from the
+    running totals."""
+    nations = [nation] if nation else Force.Nation.values
+    return sum(
+        tally[name][review_outcomes.status_measure(status)]
+        for name in nations
+        for status in statuses or ReviewStatus.values
+    )
 
 
 def reviewer_label(user: AbstractBaseUser) -> str:
@@ -153,15 +173,21 @@ def plan_list_page(
 
     The database filters, sorts and pages the plans (the review status is kept on each plan),
     so a page costs the same whatever the number of forces: whether any plan is stale, the
-    count, then the page's plans with their assignments and reviews, and the user's own
-    reviews.
+    count (read from the running totals unless the list is of my plans only), then the page's
+    plans with their assignments and reviews, and the user's own reviews.
     """
     review_outcomes.refresh_stale()
+    count = None
+    if not filters.mine:
+        count = current_plans_counted(
+            progress_tally(), nation=filters.nation, statuses=filters.statuses
+        )
     return paginate(
         _plans_filtered(user, filters),
         number=number,
         per_page=PLANS_PER_PAGE,
         rows=lambda page_plans: _plan_rows(user, page_plans),
+        count=count,
     )
 
 
@@ -215,9 +241,6 @@ class Dashboard:
     next_meeting: Meeting | None = None
 
 
-PROVIDED_STATUSES = (ActionPlan.Status.PROVIDED, ActionPlan.Status.REVIEWED)
-
-
 ASSIGNMENTS_PER_PAGE = 20
 
 
@@ -228,10 +251,10 @@ def dashboard(
     assignments_page: str | int | None = None,
 ) -> Dashboard:
     """The signed-in member's assignments (one page of them: `?assignments=N`) and the
-    national progress, in six queries: the assignments' count and page, forces per nation,
-    whether any plan's outcome is stale, the current plans' kept figures per nation, and the
-    next meeting. The national figures add up one row per current plan (43 in life), however
-    many reviews and assignments the years have left."""
+    national progress, in five queries: the assignments' count and page, whether any plan's
+    outcome is stale, the running totals per nation, and the next meeting. The national
+    figures are read from a few dozen kept totals, however many plans, reviews and
+    assignments the years have left."""
     today = today or timezone.localdate()
     own_review = PlanReview.objects.by(user).filter(plan=OuterRef("plan"))
     mine = paginate(
@@ -253,31 +276,29 @@ def dashboard(
             for assignment in assignments
         ],
     )
-    nations = {value: NationProgress(label=label) for value, label in Force.Nation.choices}
-    for row in Force.objects.values("nation").annotate(count=Count("pk")):
-        nations[row["nation"]].forces = row["count"]
     review_outcomes.refresh_stale()
-    for row in (
-        ActionPlan.objects.current()
-        .values("force__nation")
-        .annotate(
-            provided=Count("pk", filter=Q(status__in=PROVIDED_STATUSES)),
-            moderated=Count("pk", filter=Q(review_status=ReviewStatus.MODERATED)),
-            assignments=Sum("assignment_count"),
-            submitted=Sum("assigned_reviews_submitted"),
+    tally = progress_tally()
+    nations = {
+        value: NationProgress(
+            label=label,
+            forces=tally[value][review_outcomes.FORCES],
+            plans_provided=tally[value][review_outcomes.PROVIDED],
+            assignments=tally[value][review_outcomes.ASSIGNMENTS],
+            reviews_submitted=tally[value][review_outcomes.SUBMITTED],
+            plans_moderated=tally[value][review_outcomes.status_measure(ReviewStatus.MODERATED)],
         )
-        .order_by()
-    ):
-        nation = nations[row["force__nation"]]
-        nation.plans_provided = row["provided"]
-        nation.plans_moderated = row["moderated"]
-        nation.assignments = row["assignments"] or 0
-        nation.reviews_submitted = row["submitted"] or 0
+        for value, label in Force.Nation.choices
+    }
     national = NationProgress(label="England and Wales")
     for nation in nations.values():
-        for name in ("forces", "plans_provided", "assignments", "reviews_submitted"):
+        for name in (
+            "forces",
+            "plans_provided",
+            "assignments",
+            "reviews_submitted",
+            "plans_moderated",
+        ):
             setattr(national, name, getattr(national, name) + getattr(nation, name))
-        national.plans_moderated += nation.plans_moderated
     next_meeting = (
         Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=today)
         .order_by("date")
@@ -335,10 +356,12 @@ HEATMAP_ROWS_PER_PAGE = 50
 
 def summary(*, page: str | int | None = None) -> Summary:
     """The counted ratings of one page of current plans (heatmap) and how many plans were
-    rated each way per area (bars), in six queries whatever the number of plans: whether any
-    plan is stale, the areas, the count, the page's plans, their counted ratings, and the
-    counts of every counted rating by key and value (`forces.review_outcomes` keeps them)."""
+    rated each way per area (bars), in five queries whatever the number of plans: whether any
+    plan is stale, the areas, the running totals (how many plans, and how many were rated
+    each way: `forces.review_outcomes` keeps them), the page's plans, and their counted
+    ratings."""
     review_outcomes.refresh_stale()
+    tally = progress_tally()
     areas = list(Area.objects.order_by("position", "name"))
     columns = [(str(area.pk), area.name) for area in areas]
     columns += [(LEADERSHIP, "Leadership"), (OVERALL, "Overall judgement")]
@@ -369,23 +392,22 @@ def summary(*, page: str | int | None = None) -> Summary:
         number=page,
         per_page=HEATMAP_ROWS_PER_PAGE,
         rows=heatmap_rows,
+        count=current_plans_counted(tally),
     )
     plans_count = heatmap.paginator.count
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for row in (
-        CountedRating.objects.filter(plan__in=current)
-        .values("key", "value")
-        .annotate(plans=Count("pk"))
-        .order_by()
-    ):
-        counts[row["key"]][row["value"]] = row["plans"]
+
+    def plans_rated(key: str, value: str) -> int:
+        measure = review_outcomes.counted_measure(key, value)
+        return sum(tally[nation][measure] for nation in Force.Nation.values)
+
     charts = []
     for key, title in columns:
         labels = judgement_labels if key == OVERALL else rating_labels
-        bars = [(value, label, counts[key][value]) for value, label in labels.items()]
+        counts = {value: plans_rated(key, value) for value in labels}
+        bars = [(value, label, counts[value]) for value, label in labels.items()]
         if key == OVERALL:
             bars.reverse()  # worst first, as the ratings are
-        counted_plans = sum(counts[key][value] for value in labels)
+        counted_plans = sum(counts.values())
         bars.append(("", NOT_COUNTED[1], plans_count - counted_plans))
         charts.append(BarChart(key=key, title=title, bars=bars))
     return Summary(columns=columns, heatmap=heatmap, charts=charts)

@@ -19,13 +19,18 @@ def paginate(
     per_page: int,
     parameter: str = "page",
     rows: Callable[[list[Any]], list[Any]] | None = None,
+    count: int | None = None,
 ) -> Page:
     """Page `number` of `items` (from `?<parameter>=N`); `rows` turns the page's items into
     what the page shows (for example, plans into rows with their reviews).
 
-    On a queryset it costs two queries (the count, then the page), whatever the list's length.
+    On a queryset it costs two queries (the count, then the page), whatever the list's length;
+    one where the caller knows the `count` already (a running total).
     """
-    page = Paginator(items, per_page).get_page(number)
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # instead of the cached property's query
+    page = paginator.get_page(number)
     if rows is not None:
         page.object_list = rows(list(page.object_list))
     page.parameter = parameter

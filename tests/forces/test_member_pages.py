@@ -91,14 +91,14 @@ SIGNED_IN = 4
 def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_client):
     build(count, reviewers)
     # The dashboard: how many assignments I have; one page of them with their plans and my
-    # reviews' statuses; forces per nation; whether any plan's outcome is stale; current plans
-    # provided and moderated, and their assignments and submitted reviews, per nation; my open
-    # actions from meetings; the next meeting; the draft update shared with the group.
-    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 8
+    # reviews' statuses; whether any plan's outcome is stale; the running totals per nation
+    # (forces, plans provided and moderated, assignments, submitted reviews); my open actions
+    # from meetings; the next meeting; the draft update shared with the group.
+    assert get_counting(member_client, "/members/")[0] == SIGNED_IN + 7
     # The list, a page at a time, whatever the filter or the sort (the review status is kept
-    # on each plan): whether any plan's outcome is stale; how many plans match; the page's
-    # current plans with force; their assignments with reviewers, members and organisations;
-    # their submitted reviews; my reviews' statuses.
+    # on each plan): whether any plan's outcome is stale; how many plans match (the running
+    # totals, or a count of my plans); the page's current plans with force; their assignments
+    # with reviewers, members and organisations; their submitted reviews; my reviews' statuses.
     for query in (
         "",
         "?nation=wales&mine=on&page=2",
@@ -107,11 +107,11 @@ def test_query_counts_do_not_grow_with_the_forces(count, reviewers, member_clien
         "?status=reviewed&status=moderated&page=2",
     ):
         assert get_counting(member_client, f"/forces/plans/{query}")[0] == SIGNED_IN + 6, query
-    # The summary, a page of the heatmap at a time: whether any plan is stale; areas; how many
-    # current plans; the page's plans with force; their counted ratings; the counted ratings
-    # of every current plan, counted by key and value (the charts).
-    assert get_counting(member_client, "/forces/plans/summary/")[0] == SIGNED_IN + 6
-    assert get_counting(member_client, "/forces/plans/summary/?page=3")[0] == SIGNED_IN + 6
+    # The summary, a page of the heatmap at a time: whether any plan is stale; areas; the
+    # running totals (how many current plans, and how many were rated each way: the charts);
+    # the page's plans with force; their counted ratings.
+    assert get_counting(member_client, "/forces/plans/summary/")[0] == SIGNED_IN + 5
+    assert get_counting(member_client, "/forces/plans/summary/?page=3")[0] == SIGNED_IN + 5
 
 
 # What `transaction.atomic` adds inside a test's own transaction: a savepoint and its release.
@@ -125,12 +125,13 @@ def test_after_a_review_changes_only_its_plan_is_worked_out_again(count, reviewe
     SubmittedPlanReviewFactory(plan=plans[1], reviewer=reviewers[2])
     with CaptureQueriesContext(connection) as queries:
         response = member_client.get("/forces/plans/summary/")
-    # Signed in; whether any plan is stale; the stale plans, locked, with their moderation
-    # and number of assignments; their submitted reviews; those reviews' area ratings (no
-    # moderated ratings to read: the plan is not moderated); then the old counted ratings
-    # deleted, the new ones inserted and the plans updated; then the summary's own six less
-    # the staleness check.
-    assert len(queries) == SIGNED_IN + 1 + TRANSACTION_QUERIES + 3 + 3 + 5
+    # Signed in; whether any plan is stale; the stale plans, locked, with their force,
+    # moderation and number of assignments; their submitted reviews; those reviews' area
+    # ratings (no moderated ratings to read: the plan is not moderated); then the old counted
+    # ratings deleted, the new ones inserted and the plans updated; then the difference added
+    # to the running totals (any new ones inserted, the ones to change locked, then updated);
+    # then the summary's own five less the staleness check.
+    assert len(queries) == SIGNED_IN + 1 + TRANSACTION_QUERIES + 3 + 3 + 3 + 4
     row = next(row for row in response.context["summary"].rows if row.plan == plans[1])
     # One of its two reviewers has been joined by a third, unassigned: it counts now.
     assert row.status == "in_review" and row.cells[-1] == ("good", "Good")
