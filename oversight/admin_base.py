@@ -9,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,8 @@ from django.forms.models import _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 logger = logging.getLogger(__name__)
@@ -410,23 +413,48 @@ class CountedOnce:
     show_full_result_count = False
 
 
-class ModelAdmin(CountedOnce, BadFilterGuard, StaleFormGuard, DeleteGuard, HistoryAdmin):
-    """The base of every ModelAdmin of this service: changelists count once, bad filters
-    never 500, stale forms are refused, refused deletes are explained, and the history page
-    shows values before and after for the models simple-history records."""
+class PlainActionCheckbox:
+    """A ModelAdmin mixin: each row's action checkbox is the markup Django's checkbox widget
+    renders, written without the widget's three templates: on a list of 100 rows they were
+    a third of the page's time (issue 13)."""
+
+    def action_checkbox(self, obj: Model) -> str:
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+
+class ModelAdmin(
+    PlainActionCheckbox, CountedOnce, BadFilterGuard, StaleFormGuard, DeleteGuard, HistoryAdmin
+):
+    """The base of every ModelAdmin of this service: changelists count once and draw their
+    rows' checkboxes plainly, bad filters never 500, stale forms are refused, refused deletes
+    are explained, and the history page shows values before and after for the models
+    simple-history records."""
 
 
 class AdminSite(admin.AdminSite):
     """The admin site (`oversight.admin_site.AdminConfig`): every ModelAdmin registered on it,
     this service's or a library's (django-axes' logs have a date hierarchy too), counts its
-    rows once and is guarded against bad filters, stale forms and refused deletes."""
+    rows once, draws its checkboxes plainly, and is guarded against bad filters, stale forms
+    and refused deletes."""
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, BadFilterGuard):
             admin_class = type(
                 admin_class.__name__,
-                (CountedOnce, BadFilterGuard, StaleFormGuard, DeleteGuard, admin_class),
+                (
+                    PlainActionCheckbox,
+                    CountedOnce,
+                    BadFilterGuard,
+                    StaleFormGuard,
+                    DeleteGuard,
+                    admin_class,
+                ),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

@@ -492,3 +492,15 @@ def test_autocomplete_lists_come_in_a_stable_order(
     )
 
     assert response.status_code == 200
+
+
+def test_each_rows_checkbox_is_the_markup_djangos_widget_renders(secretariat_client):
+    organisation = OrganisationFactory(name='Women\'s Aid <Federation> & "Partners"')
+    model_admin = admin.site._registry[Organisation]
+
+    response = secretariat_client.get(reverse("admin:oversight_organisation_changelist"))
+
+    widget_markup = admin.ModelAdmin.action_checkbox(model_admin, organisation)
+    assert "<Federation>" not in widget_markup  # the name is escaped, as everywhere
+    assert widget_markup in response.content.decode()
+    assert model_admin.action_checkbox(organisation) == widget_markup
