@@ -23,6 +23,7 @@ from forces.models import (
     PlanAction,
     PlanModeration,
     PlanReview,
+    ProgressTally,
     ReviewAssignment,
     ReviewReopening,
 )
@@ -308,6 +309,9 @@ NOT_IN_ADMIN = {
     # What each plan's reviews come to (issue 13): worked out from the reviews and moderation
     # by forces.review_outcomes, shown on the members' summary, nothing to edit.
     CountedRating,
+    # The running totals over the current plans (issue 13, ADR 10): kept by
+    # forces.review_outcomes as each plan is worked out, shown on the dashboard and summary.
+    ProgressTally,
     # A token per kind of kept signed-in page (issue 13, oversight.personal_pages): replaced
     # by every write to what the page shows, nothing for the secretariat to edit.
     PageVersion,
