@@ -100,11 +100,19 @@ def page_version_bump(name: str) -> None:
         read.tokens = None  # this request reads its own change from now on
 
 
-def pages_depend_on(name: str, *models: type[Model], memberships: tuple = ()) -> None:
+def pages_depend_on(
+    name: str,
+    *models: type[Model],
+    memberships: tuple = (),
+    unless_only: frozenset[str] = frozenset(),
+) -> None:
     """Connect the receivers that bump `name` on every save or delete of a row of `models`,
-    and on every change to who is in which group or to the `memberships` (m2m tables)."""
+    and on every change to who is in which group or to the `memberships` (m2m tables); not
+    on a save of only the fields `unless_only` names (`save(update_fields=...)`)."""
 
-    def bump(sender, **kwargs) -> None:
+    def bump(sender, update_fields=None, **kwargs) -> None:
+        if update_fields and update_fields <= unless_only:
+            return
         page_version_bump(name)
 
     def bump_on_change(sender, action: str, **kwargs) -> None:

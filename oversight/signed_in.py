@@ -36,7 +36,9 @@ def accounts_depend_on_signals() -> None:
     from oversight.models import Member
 
     user_model = get_user_model()
-    # Each one's saves and deletes; who is in which group, who holds which permission.
+    # Each one's saves and deletes; who is in which group, who holds which permission. Not
+    # the time of a sign-in, which Django saves alone on every one: a kept login's copy of it
+    # is older, and nothing that decides what a request may do reads it.
     pages_depend_on(
         ACCOUNTS,
         user_model,
@@ -44,6 +46,7 @@ def accounts_depend_on_signals() -> None:
         Group,
         Permission,
         memberships=(user_model.user_permissions.through, Group.permissions.through),
+        unless_only=frozenset({"last_login"}),
     )
 
 

@@ -170,6 +170,26 @@ def test_a_change_to_another_kind_of_page_does_not_reload_logins(me, member_clie
     assert not any('FROM "auth_user"' in sql for sql in sql_of(queries))
 
 
+def test_another_members_sign_in_does_not_reload_logins(me, member_client, other_member):
+    status(member_client)
+    response = Client().post(
+        resolve_url(settings.LOGIN_URL),
+        {"username": other_member.username, "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    other_member.refresh_from_db()
+    assert other_member.last_login is not None  # the sign-in was recorded, alone
+    with CaptureQueriesContext(connection) as queries:
+        assert status(member_client) == 200
+    assert not any('FROM "auth_user"' in sql for sql in sql_of(queries))
+    # A change to the login itself still does.
+    other_member.first_name = "Changed"
+    other_member.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert status(member_client) == 200
+    assert any('FROM "auth_user"' in sql for sql in sql_of(queries))
+
+
 def test_at_most_the_setting_keeps_the_least_recently_used_out(me, other_member, settings):
     settings.SIGNED_IN_KEPT = 1
     backend = MemberAwareBackend()
