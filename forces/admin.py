@@ -37,7 +37,7 @@ from forces.resources import ActionPlanImportExport
 from forces.review_outcomes import reviews_disagree
 from forces.selectors import plans_to_moderate, reviewer_label
 from forces.services import action_plan_add_version, plan_review_reopen
-from oversight.admin_base import BoundedRelatedFilter, ModelAdmin, ReadOnlyAdmin
+from oversight.admin_base import BoundedCount, BoundedRelatedFilter, ModelAdmin, ReadOnlyAdmin
 from oversight.models import Member, Organisation
 from oversight.permissions import (
     can_assign_reviewers,
@@ -171,7 +171,7 @@ class ReviewReopeningInline(AreaRatingInline):
 
 
 @admin.register(PlanReview)
-class PlanReviewAdmin(ReadOnlyAdmin):
+class PlanReviewAdmin(BoundedCount, ReadOnlyAdmin):
     """Submitted reviews, read-only. A draft is its author's alone until they submit it,
     as the members' pages promise (`can_read_review`), so drafts never show here.
 
@@ -183,10 +183,10 @@ class PlanReviewAdmin(ReadOnlyAdmin):
     ordering = ("-submitted_at", "-pk")
     # A plan's name includes its force's name.
     list_select_related = ("plan__force", "reviewer")
-    list_filter = ("overall_judgement", "leadership_rating", "plan__force__nation")
+    # A filter by date rather than a date hierarchy, whose list of years reads every review.
+    list_filter = ("submitted_at", "overall_judgement", "leadership_rating", "plan__force__nation")
     # Names only: review text is searched by nobody, so it never lands in a URL or a log.
     search_fields = ("plan__force__name", "reviewer__username")
-    date_hierarchy = "submitted_at"
     fields = (
         "plan",
         "reviewer",
@@ -268,7 +268,7 @@ class PlanReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AreaRating)
-class AreaRatingAdmin(ReadOnlyAdmin):
+class AreaRatingAdmin(BoundedCount, ReadOnlyAdmin):
     """Area ratings of submitted reviews, read-only, to filter by area and rating. A draft's
     ratings are its author's alone (`can_read_review`), so they never show here."""
 
@@ -324,9 +324,11 @@ class ReviewAssignmentAdmin(ModelAdmin):
 
     list_display = ("plan", "reviewer", "due_on", "assigned_by", "last_reminded_on")
     list_select_related = ("plan__force", "reviewer", "assigned_by")
+    # Latest due first, along an index: the model's order (by force name) sorts them all.
+    ordering = ("-due_on", "-pk")
+    # A filter by date rather than a date hierarchy, whose list of years reads every row.
     list_filter = ("due_on", "plan__status", "plan__force__nation")
     search_fields = ("plan__force__name", "reviewer__username", "reviewer__group_member__name")
-    date_hierarchy = "due_on"
     autocomplete_fields = ("plan",)
     fields = ("plan", "reviewer", "due_on", "assigned_by", "assigned_at", "last_reminded_on")
     readonly_fields = ("assigned_by", "assigned_at", "last_reminded_on")

@@ -456,7 +456,11 @@ class ReviewAssignment(models.Model):
                 violation_error_message="This member is already assigned to this plan.",
             ),
         ]
-        indexes = [models.Index(fields=["reviewer", "due_on"])]
+        indexes = [
+            models.Index(fields=["reviewer", "due_on"]),
+            # The admin's list, latest due first.
+            models.Index(fields=["due_on", "id"], name="assignment_due_on_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} for {self.reviewer}, due {self.due_on:%-d %B %Y}"

@@ -10,15 +10,17 @@ from typing import Any
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.views.main import ERROR_FLAG, SEARCH_VAR
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError, InternalError, router, transaction
-from django.db.models import Model, ProtectedError, RestrictedError
+from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.forms.models import _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -425,6 +427,42 @@ class PlainActionCheckbox:
             str(obj.pk),
             format_html(gettext("Select this object for an action - {}"), str(obj)),
         )
+
+
+class BoundedCountPaginator(Paginator):
+    """Pages that count at most `count_limit` rows and one more: past the limit the count
+    reads that many rows, not the whole table, and the list says "More than 10,000". The
+    pages past the limit are reached by filtering, searching or sorting the other way."""
+
+    def __init__(self, *args, count_limit: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_limit = count_limit
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.count_limit + 1].count()
+
+    @property
+    def count_is_bounded(self) -> bool:
+        return self.count > self.count_limit
+
+    @property
+    def count_limit_shown(self) -> str:
+        return f"{self.count_limit:,}"
+
+
+class BoundedCount:
+    """A ModelAdmin mixin for the lists that grow without bound (hundreds of thousands of
+    rows): an unsearched list counts at most `count_limit` rows and one more, so its cost
+    stays the same however the table grows (issue 13). A search counts exactly, as its
+    "N results" says. Only for lists without actions, whose "select all" names the count."""
+
+    count_limit = 10_000
+
+    def get_paginator(self, request: HttpRequest, queryset: QuerySet, per_page: int, **kwargs):
+        if request.GET.get(SEARCH_VAR):
+            return super().get_paginator(request, queryset, per_page, **kwargs)
+        return BoundedCountPaginator(queryset, per_page, count_limit=self.count_limit, **kwargs)
 
 
 class ModelAdmin(

@@ -149,7 +149,11 @@ class Member(models.Model):
                 violation_error_message="The group already has a chair.",
             ),
         ]
-        indexes = [models.Index(fields=["left_on", "display_order"])]
+        indexes = [
+            models.Index(fields=["left_on", "display_order"]),
+            # The model's order, which lists (the admin's filters by member) page along.
+            models.Index(fields=["display_order", "id"], name="member_display_order_id"),
+        ]
 
     def __str__(self) -> str:
         return self.listing_label
@@ -283,7 +287,11 @@ class MeetingAction(models.Model):
                 violation_error_message="Only a done action has a date it was done.",
             ),
         ]
-        indexes = [models.Index(fields=["done", "due_on"])]
+        indexes = [
+            models.Index(fields=["done", "due_on"]),
+            # The model's order, which the admin's list pages along.
+            models.Index(fields=["due_on", "id"], name="meeting_action_due_on_id"),
+        ]
 
     def __str__(self) -> str:
         return self.what[:80]

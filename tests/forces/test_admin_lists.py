@@ -2,12 +2,17 @@
 at the top, and in an order PostgreSQL reads from an index rather than sorting every row."""
 
 import datetime
+import html
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forces.models import PlanReview
+from forces.admin import AreaRatingAdmin
+from forces.models import AreaRating, PlanReview
 from tests.forces.factories import (
     ForceFactory,
     ProvidedActionPlanFactory,
@@ -61,3 +66,43 @@ def test_reopenings_are_listed_newest_first(secretariat_client, reviews) -> None
     newer = ReviewReopeningFactory(review=reviews[0], reopened_at=now)
 
     assert listed(secretariat_client, "reviewreopening") == [newer, older]
+
+
+def test_the_largest_lists_count_no_further_than_their_limit(
+    secretariat_client, reviews, monkeypatch
+) -> None:
+    ratings = AreaRating.objects.filter(review__status=PlanReview.Status.SUBMITTED).count()
+    url = reverse("admin:forces_arearating_changelist")
+    assert f"{ratings} area ratings" in secretariat_client.get(url).content.decode()
+
+    monkeypatch.setattr(AreaRatingAdmin, "count_limit", ratings - 2)
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(url).content.decode()
+    assert f"More than {ratings - 2} area ratings: filter or search to find fewer" in page
+    [count] = [query["sql"] for query in queries if "COUNT(*)" in query["sql"]]
+    assert f"LIMIT {ratings - 1}" in count  # the rows past the limit are never read
+
+    # A search counts exactly, as its "N results" says.
+    searched = secretariat_client.get(url, {"q": "Cleveland"})
+    assert searched.context["cl"].result_count == len(working_group_areas())
+    assert "More than" not in searched.content.decode()
+
+
+def test_reviews_are_filtered_by_date_without_listing_every_year(
+    secretariat_client, reviews
+) -> None:
+    SubmittedPlanReviewFactory(
+        plan=ProvidedActionPlanFactory(force=ForceFactory(name="Durham", slug="durham")),
+        submitted_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(reverse("admin:forces_planreview_changelist"))
+    assert "Past 7 days" in page.content.decode()
+    assert not [query for query in queries if "DISTINCT" in query["sql"]]
+
+    past_week = re.search(r'href="(\?submitted_at__gte=[^"]+)"[^>]*>\s*Past 7 days', page.content.decode())
+    recent = secretariat_client.get(
+        reverse("admin:forces_planreview_changelist") + html.unescape(past_week[1])
+    )
+    names = [review.plan.force.name for review in recent.context["cl"].result_list]
+    assert names == ["Cleveland", "Bedfordshire", "Avon"]
