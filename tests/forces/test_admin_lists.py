@@ -100,7 +100,9 @@ def test_reviews_are_filtered_by_date_without_listing_every_year(
     assert "Past 7 days" in page.content.decode()
     assert not [query for query in queries if "DISTINCT" in query["sql"]]
 
-    past_week = re.search(r'href="(\?submitted_at__gte=[^"]+)"[^>]*>\s*Past 7 days', page.content.decode())
+    past_week = re.search(
+        r'href="(\?submitted_at__gte=[^"]+)"[^>]*>\s*Past 7 days', page.content.decode()
+    )
     recent = secretariat_client.get(
         reverse("admin:forces_planreview_changelist") + html.unescape(past_week[1])
     )
