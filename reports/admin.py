@@ -801,6 +801,9 @@ def _public_page_link(publication: Publication) -> str:
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(FrozenEditionMixin, ModelAdmin):
     list_display = ("__str__", "edition", "recommendation", "parent", "position", "source")
+    # The newest edition's bullets first, along an index: the model's order (by the
+    # editions' periods) joins and sorts every bullet there has been.
+    ordering = ("-edition_id", "position", "pk")
     list_select_related = ("edition", "recommendation", "parent")
     list_filter = (
         ("edition", BoundedRelatedFilter),

@@ -268,7 +268,13 @@ class ProgressUpdate(models.Model):
                 violation_error_message="Another sub-point of this bullet has this position.",
             ),
         ]
-        indexes = [models.Index(fields=["edition", "recommendation", "position"])]
+        indexes = [
+            models.Index(fields=["edition", "recommendation", "position"]),
+            # The admin's list: the newest edition's bullets first, in order.
+            models.Index(
+                models.F("edition_id").desc(), "position", "id", name="bullet_newest_edition_first"
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.source != self.Source.WRITTEN:

@@ -569,3 +569,17 @@ def test_the_publications_list_has_no_delete_action(superuser_client) -> None:
     response = superuser_client.get(reverse("admin:reports_publication_changelist"))
 
     assert response.context["action_form"] is None
+
+
+def test_bullets_are_listed_newest_edition_first_each_in_its_order(secretariat_client) -> None:
+    older, newer = QuarterlyUpdateFactory(), QuarterlyUpdateFactory()
+    for edition in (older, newer):
+        for position in (2, 1):
+            ProgressUpdateFactory(
+                edition=edition, position=position, text=f"{edition.slug} {position}"
+            )
+
+    response = secretariat_client.get(reverse("admin:reports_progressupdate_changelist"))
+
+    listed = [bullet.text for bullet in response.context["cl"].result_list]
+    assert listed == [f"{newer.slug} 1", f"{newer.slug} 2", f"{older.slug} 1", f"{older.slug} 2"]
