@@ -414,6 +414,14 @@ class CountedOnce:
 
     show_full_result_count = False
 
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        # Unfiltered and unsearched, the page's count is the whole table's: without this,
+        # Django says "N results (Show all)" above a list that already shows all.
+        if not changelist.has_active_filters and not changelist.query:
+            changelist.full_result_count = changelist.result_count
+        return changelist
+
 
 class PlainActionCheckbox:
     """A ModelAdmin mixin: each row's action checkbox is the markup Django's checkbox widget

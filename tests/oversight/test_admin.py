@@ -523,3 +523,13 @@ def test_the_lists_that_grow_filter_by_date_without_reading_every_row(
     assert "This month" in response.content.decode()  # the date filter's choices
     # A date hierarchy's list of years is a DISTINCT over the whole table.
     assert not [query["sql"] for query in queries if "DISTINCT" in query["sql"]]
+
+
+def test_a_list_says_show_all_only_when_it_does_not(secretariat_client) -> None:
+    OrganisationFactory(name="Women's Aid")
+    OrganisationFactory(name="SafeLives")
+    url = reverse("admin:oversight_organisation_changelist")
+
+    assert "Show all" not in secretariat_client.get(url).content.decode()
+    searched = secretariat_client.get(url, {"q": "SafeLives"}).content.decode()
+    assert "1 result" in searched and "Show all" in searched
