@@ -416,9 +416,10 @@ class CountedOnce:
 
     def get_changelist_instance(self, request: HttpRequest):
         changelist = super().get_changelist_instance(request)
-        # Unfiltered and unsearched, the page's count is the whole table's: without this,
-        # Django says "N results (Show all)" above a list that already shows all.
-        if not changelist.has_active_filters and not changelist.query:
+        # With no filter of any kind (a list filter, a date drilled into, a lookup in a link)
+        # and no search, the page's count is the whole table's: without this, Django says
+        # "N results (Show all)" above a list that already shows all.
+        if not changelist.get_filters_params() and not changelist.query:
             changelist.full_result_count = changelist.result_count
         return changelist
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forces.admin import AreaRatingAdmin
-from forces.models import AreaRating, PlanReview
+from forces.models import AreaRating, PlanReview, ReviewAssignment
 from tests.forces.factories import (
     ForceFactory,
     ProvidedActionPlanFactory,
@@ -108,3 +108,17 @@ def test_reviews_are_filtered_by_date_without_listing_every_year(
     )
     names = [review.plan.force.name for review in recent.context["cl"].result_list]
     assert names == ["Cleveland", "Bedfordshire", "Avon"]
+
+
+def test_assignments_are_listed_latest_due_first(secretariat_client, reviews) -> None:
+    today = timezone.localdate()
+    for review, days in zip(reviews, (10, 30, 20), strict=True):
+        ReviewAssignment.objects.create(
+            plan=review.plan, reviewer=review.reviewer, due_on=today + datetime.timedelta(days)
+        )
+
+    names = [
+        assignment.plan.force.name for assignment in listed(secretariat_client, "reviewassignment")
+    ]
+
+    assert names == ["Avon", "Bedfordshire", "Cleveland"]

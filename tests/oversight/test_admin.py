@@ -533,3 +533,6 @@ def test_a_list_says_show_all_only_when_it_does_not(secretariat_client) -> None:
     assert "Show all" not in secretariat_client.get(url).content.decode()
     searched = secretariat_client.get(url, {"q": "SafeLives"}).content.decode()
     assert "1 result" in searched and "Show all" in searched
+    # A lookup in a link (no list filter of its own) still offers the way back to all.
+    linked = secretariat_client.get(url, {"name": "SafeLives"}).content.decode()
+    assert "1 result" in linked and "Show all" in linked
