@@ -61,6 +61,7 @@ class ActionPlanInline(admin.TabularInline):
 class ForceAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("name",)
+    list_per_page = 50  # the 43 forces on one page
     list_display = ("name", "nation", "plan_count")
     list_filter = ("nation",)
     search_fields = ("name",)
@@ -105,6 +106,7 @@ class PlanActionInline(admin.TabularInline):
 class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("force__name", "version")
+    list_per_page = 50  # every force's current plan on one page, to assign them together
     formfield_overrides = {
         models.FileField: {"widget": DocumentDownloadInput},
         # An address typed without its scheme is a force's website: https, as Django 6 assumes.

@@ -536,3 +536,39 @@ def test_a_list_says_show_all_only_when_it_does_not(secretariat_client) -> None:
     # A lookup in a link (no list filter of its own) still offers the way back to all.
     linked = secretariat_client.get(url, {"name": "SafeLives"}).content.decode()
     assert "1 result" in linked and "Show all" in linked
+
+
+def test_a_list_shows_twenty_rows_a_page_and_links_to_the_rest(secretariat_client) -> None:
+    OrganisationFactory.create_batch(21)
+    url = reverse("admin:oversight_organisation_changelist")
+
+    first = secretariat_client.get(url)
+    second = secretariat_client.get(url, {"p": "2"})
+
+    assert len(first.context["cl"].result_list) == 20
+    assert 'href="?p=2"' in first.content.decode()
+    assert "21 organisations" in first.content.decode()
+    assert len(second.context["cl"].result_list) == 1
+
+
+def test_every_force_and_every_forces_plan_fit_on_one_page(secretariat_client) -> None:
+    for force in ForceFactory.create_batch(43):
+        ActionPlanFactory(force=force)
+
+    for model in (Force, ActionPlan):
+        response = secretariat_client.get(admin_url(model, "changelist"))
+        assert len(response.context["cl"].result_list) == 43, model
+
+
+def test_a_librarys_list_gets_short_pages_unless_it_chose_its_own_size() -> None:
+    from oversight.admin_base import AdminSite
+
+    class ChoseItsOwn(admin.ModelAdmin):
+        list_per_page = 60
+
+    site = AdminSite(name="pages")
+    site.register(Organisation)
+    site.register(Member, ChoseItsOwn)
+
+    assert site._registry[Organisation].list_per_page == 20
+    assert site._registry[Member].list_per_page == 60
