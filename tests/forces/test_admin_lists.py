@@ -122,3 +122,20 @@ def test_assignments_are_listed_latest_due_first(secretariat_client, reviews) ->
     ]
 
     assert names == ["Avon", "Bedfordshire", "Cleveland"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
+def test_reopenings_are_read_along_an_index_newest_first(secretariat_client, reviews) -> None:
+    ReviewReopeningFactory(review=reviews[0])
+    with connection.cursor() as cursor:
+        # With sorting ruled out, the plan shows whether an index gives the list's order.
+        cursor.execute("SET LOCAL enable_sort = off")
+    response = secretariat_client.get(reverse("admin:forces_reviewreopening_changelist"))
+    query = response.context["cl"].result_list.query
+
+    with connection.cursor() as cursor:
+        sql, params = query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "reopening_newest_first" in plan, plan
