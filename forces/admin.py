@@ -141,7 +141,10 @@ class ActionPlanAdmin(ActionPlanImportExport, ModelAdmin):
 
 
 @admin.register(PlanAction)
-class PlanActionAdmin(ModelAdmin):
+class PlanActionAdmin(BoundedCount, ModelAdmin):
+    """Each plan's actions, area by area: hundreds of thousands in years of plans, so the
+    list counts no further than `BoundedCount` does."""
+
     list_display = ("__str__", "plan", "area", "due_by", "position")
     # The plan's name includes its force's name.
     list_select_related = ("plan__force", "area")
@@ -550,6 +553,9 @@ class PlanModerationAdmin(ModelAdmin):
     which lists the plans that need one."""
 
     list_display = ("plan", "overall_judgement", "leadership_rating", "decided_by", "decided_at")
+    # Latest decision first, along an index: the model's order (by force, across two joins)
+    # sorted every moderated outcome.
+    ordering = ("-decided_at", "-pk")
     list_select_related = ("plan__force", "decided_by")
     list_filter = ("overall_judgement", "plan__force__nation")
     search_fields = ("plan__force__name", "note")

@@ -527,6 +527,8 @@ class PlanModeration(models.Model):
             ),
             models.CheckConstraint(condition=~Q(note=""), name="moderation_has_a_note"),
         ]
+        # The admin's list, latest decision first: read along the index, never sorted in full.
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="moderation_newest_first")]
 
     def __str__(self) -> str:
         return f"Moderated outcome for {self.plan}"

@@ -472,7 +472,9 @@ class BoundedCount:
     """A ModelAdmin mixin for the lists that grow without bound (hundreds of thousands of
     rows): an unsearched list counts at most `count_limit` rows and one more, so its cost
     stays the same however the table grows (issue 13). A search counts exactly, as its
-    "N results" says. Only for lists without actions, whose "select all" names the count."""
+    "N results" says. On a list with actions, "Select all N" across the pages is offered
+    only where the count is exact (`templates/admin/actions.html`): past the limit, an
+    action is for the rows ticked, or for all of a filtered list."""
 
     # 1,001 rows counted cost under a millisecond; 10,001 were 5 ms of the reviews list.
     count_limit = 1_000

@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forces.admin import AreaRatingAdmin
-from forces.models import AreaRating, PlanReview, ReviewAssignment
+from forces.admin import AreaRatingAdmin, PlanActionAdmin
+from forces.models import AreaRating, PlanModeration, PlanReview, ReviewAssignment
 from tests.forces.factories import (
     ForceFactory,
+    PlanActionFactory,
     ProvidedActionPlanFactory,
     ReviewReopeningFactory,
     SubmittedPlanReviewFactory,
@@ -124,18 +125,71 @@ def test_assignments_are_listed_latest_due_first(secretariat_client, reviews) ->
     assert names == ["Avon", "Bedfordshire", "Cleveland"]
 
 
+def _moderations(reviews) -> list[PlanModeration]:
+    """Moderated outcomes decided in an order that runs against their forces' names."""
+    now = timezone.now()
+    return [
+        PlanModeration.objects.create(
+            plan=review.plan,
+            overall_judgement="good",
+            leadership_rating="fully",
+            note="Agreed.",
+            decided_by=review.reviewer,
+            decided_at=now - datetime.timedelta(days=days),
+        )
+        for review, days in zip(reviews, (1, 3, 2), strict=True)
+    ]
+
+
+def test_moderated_outcomes_are_listed_latest_decision_first(secretariat_client, reviews) -> None:
+    moderations = _moderations(reviews)
+
+    # Cleveland's (a day ago), Bedfordshire's, Avon's: not the forces' alphabetical order.
+    assert listed(secretariat_client, "planmoderation") == [
+        moderations[0],
+        moderations[2],
+        moderations[1],
+    ]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
-def test_reopenings_are_read_along_an_index_newest_first(secretariat_client, reviews) -> None:
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [("reviewreopening", "reopening_newest_first"), ("planmoderation", "moderation_newest_first")],
+)
+def test_the_lists_newest_first_are_read_along_an_index(
+    secretariat_client, reviews, model, index
+) -> None:
     ReviewReopeningFactory(review=reviews[0])
+    _moderations(reviews)
     with connection.cursor() as cursor:
         # With sorting ruled out, the plan shows whether an index gives the list's order.
         cursor.execute("SET LOCAL enable_sort = off")
-    response = secretariat_client.get(reverse("admin:forces_reviewreopening_changelist"))
-    query = response.context["cl"].result_list.query
+    response = secretariat_client.get(reverse(f"admin:forces_{model}_changelist"))
+    sql, params = response.context["cl"].result_list.query.sql_with_params()
 
     with connection.cursor() as cursor:
-        sql, params = query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    assert "reopening_newest_first" in plan, plan
+    assert index in plan, plan
+
+
+def test_a_list_with_actions_offers_select_all_only_with_an_exact_count(
+    secretariat_client, monkeypatch
+) -> None:
+    plan = ProvidedActionPlanFactory()
+    PlanActionFactory.create_batch(5, plan=plan)
+    monkeypatch.setattr(PlanActionAdmin, "list_per_page", 2)
+    url = reverse("admin:forces_planaction_changelist")
+
+    exact = secretariat_client.get(url).content.decode()
+    monkeypatch.setattr(PlanActionAdmin, "count_limit", 3)
+    bounded = secretariat_client.get(url).content.decode()
+
+    assert "5 plan actions" in exact and "Select all 5 plan actions" in exact
+    assert "select the objects across all pages" in exact
+    assert "More than 3 plan actions: filter or search to find fewer" in bounded
+    assert "select the objects across all pages" not in bounded
+    assert not re.search(r"Select all \d", bounded)
+    assert "0 of 2 selected" in bounded  # the page's own selection still counts
