@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
@@ -31,6 +32,10 @@ from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from oversight import dates
+from oversight.admin_base import PlainActionCheckbox
 
 # What a cell shows (before escaping) and its CSS classes; raises ObjectDoesNotExist where
 # reading the value does, as Django's lookup does.
@@ -141,6 +146,8 @@ def _shown_value(cl: ChangeList, field_name: Any, name_class: str, linked: bool)
     def classes_for(value: Any) -> str:
         return nowrap_class if isinstance(value, DATE_OR_TIME) else name_class
 
+    if field_name == "action_checkbox" and isinstance(model_admin, PlainActionCheckbox):
+        return _checkbox(name_class)
     if callable(field_name) or (hasattr(model_admin, field_name) and field_name != "__str__"):
         attr = field_name if callable(field_name) else getattr(model_admin, field_name)
         empty = getattr(attr, "empty_value_display", site_empty)
@@ -148,7 +155,7 @@ def _shown_value(cl: ChangeList, field_name: Any, name_class: str, linked: bool)
 
         def computed(result: Model) -> tuple[Any, str]:
             value = _blank_as_empty(attr(result))
-            return display_for_value(value, empty, boolean), classes_for(value)
+            return _displayed(value, empty, boolean), classes_for(value)
 
         return computed
 
@@ -161,9 +168,30 @@ def _shown_value(cl: ChangeList, field_name: Any, name_class: str, linked: bool)
         if isinstance(attr, property) and hasattr(attr, "fget"):
             boolean = getattr(attr.fget, "boolean", False)
         value = _blank_as_empty(value)
-        return display_for_value(value, empty, boolean), classes_for(value)
+        return _displayed(value, empty, boolean), classes_for(value)
 
     return model_attribute
+
+
+def _checkbox(name_class: str) -> ShownValue:
+    """`PlainActionCheckbox.action_checkbox`, its label translated once per page."""
+    label = gettext("Select this object for an action - {}")
+
+    def checkbox(result: Model) -> tuple[Any, str]:
+        aria_label = label.format(escape(str(result)))  # the label is not escaped, as in Django
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
+            f'value="{escape(str(result.pk))}" class="action-select" aria-label="{aria_label}">'
+        ), name_class
+
+    return checkbox
+
+
+def _displayed(value: Any, empty: str, boolean: bool) -> Any:
+    """`display_for_value`, with dates written by `oversight.dates`."""
+    if not boolean and isinstance(value, datetime.date):
+        return dates.localize(value)
+    return display_for_value(value, empty, boolean)
 
 
 def _field_value(
@@ -174,7 +202,7 @@ def _field_value(
         def auto_created(result: Model) -> tuple[Any, str]:
             value = _blank_as_empty(getattr(result, field_name))
             classes = name_class + " nowrap" if isinstance(value, DATE_OR_TIME) else name_class
-            return display_for_value(value, empty, False), classes
+            return _displayed(value, empty, False), classes
 
         return auto_created
 
@@ -199,6 +227,14 @@ def _field_value(
                 return display_for_field(value, field, empty, avoid_link=linked), classes
 
         return chosen
+
+    if isinstance(field, models.DateField):  # a date, or a date and time
+
+        def when(result: Model) -> tuple[Any, str]:
+            value = getattr(result, field_name)
+            return (empty if value in field.empty_values else dates.localize(value)), classes
+
+        return when
 
     def plain(result: Model) -> tuple[Any, str]:
         value = _blank_as_empty(getattr(result, field_name))

@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.admin_base import BoundedRelatedFilter, ModelAdmin, ReadOnlyAdmin
+from oversight.dates import date_format
 from oversight.pagination import page_href
 from oversight.permissions import (
     can_approve,
