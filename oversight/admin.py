@@ -227,8 +227,8 @@ class MeetingAdmin(ModelAdmin):
     # Counting rows in the list drops the model's default order: say it again.
     ordering = ("date",)
     list_display = ("meeting", "status", "focus", "attendee_count", "paper_count")
-    list_filter = ("status", "date_precision")
-    date_hierarchy = "date"
+    # A date filter, not a date hierarchy: its list of years grows with the quarters.
+    list_filter = ("date", "status", "date_precision")
     search_fields = ("focus",)
     autocomplete_fields = ("attendees",)
     fields = ("date", "date_precision", "status", "focus", "attendees", "agenda", "decisions")

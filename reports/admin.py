@@ -864,8 +864,8 @@ class PublicationAdmin(ReadOnlyAdmin):
         "public_page",
     )
     list_select_related = ("edition", "published_by")
-    list_filter = (("edition", BoundedRelatedFilter),)
-    date_hierarchy = "published_at"
+    # By date, not a date hierarchy: its list of years grows with the quarters.
+    list_filter = ("published_at", ("edition", BoundedRelatedFilter))
     fieldsets = (
         (
             None,

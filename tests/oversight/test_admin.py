@@ -510,7 +510,9 @@ def test_each_rows_checkbox_is_the_markup_djangos_widget_renders(secretariat_cli
     assert model_admin.action_checkbox(organisation) == widget_markup
 
 
-@pytest.mark.parametrize("model", [PlanReview, ReviewAssignment, MeetingAction])
+@pytest.mark.parametrize(
+    "model", [PlanReview, ReviewAssignment, MeetingAction, Meeting, ReviewReopening, Publication]
+)
 def test_the_lists_that_grow_filter_by_date_without_reading_every_row(
     secretariat_client, model
 ) -> None:

@@ -207,7 +207,7 @@ def test_every_kind_of_column_is_djangos_markup(superuser, members, links, query
     assert "&lt;Federation&gt;" in ours[0] and "<Federation>" not in ours[0]
 
 
-def test_a_choice_and_a_date_hierarchy_are_djangos_markup(superuser) -> None:
+def test_a_choice_and_a_date_are_djangos_markup(superuser) -> None:
     MeetingFactory(status=Meeting.Status.PLANNED)
     MeetingFactory(status=Meeting.Status.HELD)
     model_admin = type("Choices", (ModelAdmin,), {"list_display": ("date", "status", "focus")})(
