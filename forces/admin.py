@@ -49,6 +49,10 @@ from oversight.subqueries import related_count
 from oversight.uploads import DocumentDownloadInput
 from recommendations.models import Area
 
+# A review's and its plan's long columns, which no list shows (`ListedColumnsOnly`).
+REVIEW_TEXTS = ("leadership_comment", "strengths", "gaps", "advice")
+PLAN_TEXTS_OF_REVIEW = ("review__plan__summary", "review__plan__tallied")
+
 
 class ActionPlanInline(admin.TabularInline):
     model = ActionPlan
@@ -188,6 +192,7 @@ class PlanReviewAdmin(BoundedCount, ReadOnlyAdmin):
     ordering = ("-submitted_at", "-pk")
     # A plan's name includes its force's name.
     list_select_related = ("plan__force", "reviewer")
+    list_defer = (*REVIEW_TEXTS, "plan__summary", "plan__tallied")
     # A filter by date rather than a date hierarchy, whose list of years reads every review.
     list_filter = ("submitted_at", "overall_judgement", "leadership_rating", "plan__force__nation")
     # Names only: review text is searched by nobody, so it never lands in a URL or a log.
@@ -302,6 +307,7 @@ class ReviewReopeningAdmin(ReadOnlyAdmin):
     list_display = ("review", "reopened_by", "reopened_at")
     ordering = ("-reopened_at", "-pk")
     list_select_related = ("review__plan__force", "review__reviewer", "reopened_by")
+    list_defer = ("reason", *(f"review__{name}" for name in REVIEW_TEXTS), *PLAN_TEXTS_OF_REVIEW)
     search_fields = ("review__plan__force__name", "review__reviewer__username")
     list_filter = ("reopened_at",)  # by date: a date hierarchy's years grow with the data
     fields = ("review", "reopened_by", "reopened_at", "reason")
@@ -553,6 +559,7 @@ class PlanModerationAdmin(ModelAdmin):
     which lists the plans that need one."""
 
     list_display = ("plan", "overall_judgement", "leadership_rating", "decided_by", "decided_at")
+    list_defer = ("note", "plan__summary", "plan__tallied")
     # Latest decision first, along an index: the model's order (by force, across two joins)
     # sorted every moderated outcome.
     ordering = ("-decided_at", "-pk")

@@ -864,6 +864,7 @@ class PublicationAdmin(ReadOnlyAdmin):
         "public_page",
     )
     list_select_related = ("edition", "published_by")
+    list_defer = ("content", "body_html")  # the list shows none of the content, which can be long
     # By date, not a date hierarchy: its list of years grows with the quarters.
     list_filter = ("published_at", ("edition", BoundedRelatedFilter))
     fieldsets = (
@@ -1033,14 +1034,6 @@ class PublicationAdmin(ReadOnlyAdmin):
             is_requester=not can_confirm_withdrawal(request.user, withdrawal),
             errors=errors,
         )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Publication]:
-        queryset = super().get_queryset(request)
-        match = request.resolver_match
-        if match is not None and match.url_name == "reports_publication_changelist":
-            # The list shows none of the content, which can be long.
-            queryset = queryset.defer("content", "body_html")
-        return queryset
 
     @admin.display(description="public page")
     def public_page(self, publication: Publication) -> str:

@@ -193,3 +193,21 @@ def test_a_list_with_actions_offers_select_all_only_with_an_exact_count(
     assert "select the objects across all pages" not in bounded
     assert not re.search(r"Select all \d", bounded)
     assert "0 of 2 selected" in bounded  # the page's own selection still counts
+
+
+def test_a_list_reads_none_of_the_long_text_it_does_not_show(secretariat_client, reviews) -> None:
+    reopening = ReviewReopeningFactory(
+        review=reviews[0], reason="Please rate Risk Assessment again"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert listed(secretariat_client, "reviewreopening") == [reopening]
+    [rows] = [q["sql"] for q in queries if 'FROM "forces_reviewreopening" INNER JOIN' in q["sql"]]
+    change_page = secretariat_client.get(
+        reverse("admin:forces_reviewreopening_change", args=[reopening.pk])
+    )
+
+    assert '"forces_reviewreopening"."reason"' not in rows
+    assert '"forces_planreview"."strengths"' not in rows
+    assert '"forces_actionplan"."tallied"' not in rows
+    assert "Please rate Risk Assessment again" in change_page.content.decode()
