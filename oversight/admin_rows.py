@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -188,9 +189,14 @@ def _checkbox(name_class: str) -> ShownValue:
 
 
 def _displayed(value: Any, empty: str, boolean: bool) -> Any:
-    """`display_for_value`, with dates written by `oversight.dates`."""
-    if not boolean and isinstance(value, datetime.date):
+    """`display_for_value`, with dates written by `oversight.dates` and whole numbers as
+    Django writes them without thousands separators."""
+    if boolean:
+        return display_for_value(value, empty, boolean)
+    if isinstance(value, datetime.date):
         return dates.localize(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return display_for_value(value, empty, boolean)
 
 
@@ -235,6 +241,14 @@ def _field_value(
             return (empty if value in field.empty_values else dates.localize(value)), classes
 
         return when
+
+    if isinstance(field, models.IntegerField) and not settings.USE_THOUSAND_SEPARATOR:
+
+        def whole_number(result: Model) -> tuple[Any, str]:
+            value = getattr(result, field_name)
+            return (empty if value in field.empty_values else str(value)), classes
+
+        return whole_number
 
     def plain(result: Model) -> tuple[Any, str]:
         value = _blank_as_empty(getattr(result, field_name))

@@ -228,3 +228,19 @@ def test_a_list_in_a_popup_keeps_djangos_rows(superuser) -> None:
 
     [row] = admin_rows.result_list(cl)["results"]
     assert "data-popup-opener" in "".join(row)
+
+
+def test_whole_numbers_are_grouped_where_the_settings_ask(superuser, settings) -> None:
+    settings.USE_THOUSAND_SEPARATOR = True
+    MemberFactory(display_order=12345)
+    model_admin = type(
+        "Numbers", (ModelAdmin,), {"list_display": ("name", "display_order", "number")}
+    )
+    model_admin.number = lambda self, member: member.display_order * 10
+
+    ours, djangos = both_ways(
+        changelist(Member, superuser, model_admin=model_admin(Member, admin.site))
+    )
+
+    assert ours == djangos
+    assert "12,345" in ours[0] and "123,450" in ours[0]
