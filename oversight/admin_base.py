@@ -514,9 +514,9 @@ class ModelAdmin(
     HistoryAdmin,
 ):
     """The base of every ModelAdmin of this service: changelists show 20 rows a page, read
-    only the long columns they show, count once and draw their rows' checkboxes plainly, bad filters never 500, stale forms are
-    refused, refused deletes are explained, and the history page shows values before and
-    after for the models simple-history records."""
+    only the long columns they show, count once and draw their rows' checkboxes plainly;
+    bad filters never 500, stale forms are refused, refused deletes are explained, and the
+    history page shows values before and after for the models simple-history records."""
 
 
 class AdminSite(admin.AdminSite):

@@ -78,11 +78,8 @@ def column_writers(cl: ChangeList) -> list[CellWriter]:
     for index, field_name in enumerate(cl.list_display):
         linked = _link_in_column(first, field_name, cl)
         name_class = "field-" + admin_list._coerce_field_name(field_name, index)
-        writers.append(
-            _cell_writer(
-                cl, _shown_value(cl, field_name, name_class, linked), name_class, linked, first
-            )
-        )
+        shown = _shown_value(cl, field_name, name_class, linked)
+        writers.append(_cell_writer(cl, shown, name_class, linked, first))
         if linked:
             first = False
     return writers
@@ -142,10 +139,9 @@ def _shown_value(cl: ChangeList, field_name: Any, name_class: str, linked: bool)
 
     if field_name == "action_checkbox":
         name_class = "action-checkbox"
-    nowrap_class = name_class + " nowrap"
 
     def classes_for(value: Any) -> str:
-        return nowrap_class if isinstance(value, DATE_OR_TIME) else name_class
+        return _classes_for(name_class, value)
 
     if field_name == "action_checkbox" and isinstance(model_admin, PlainActionCheckbox):
         return _checkbox(name_class)
@@ -207,8 +203,7 @@ def _field_value(
 
         def auto_created(result: Model) -> tuple[Any, str]:
             value = _blank_as_empty(getattr(result, field_name))
-            classes = name_class + " nowrap" if isinstance(value, DATE_OR_TIME) else name_class
-            return _displayed(value, empty, False), classes
+            return _displayed(value, empty, False), _classes_for(name_class, value)
 
         return auto_created
 
@@ -255,6 +250,11 @@ def _field_value(
         return display_for_field(value, field, empty, avoid_link=linked), classes
 
     return plain
+
+
+def _classes_for(name_class: str, value: Any) -> str:
+    """A computed cell's classes: a date or time does not wrap, as in Django."""
+    return name_class + " nowrap" if isinstance(value, DATE_OR_TIME) else name_class
 
 
 def _blank_as_empty(value: Any) -> Any:

@@ -27,6 +27,7 @@ from forces.models import (
     ReviewAssignment,
     ReviewReopening,
 )
+from oversight.admin_base import AdminSite
 from oversight.models import (
     Invitation,
     LoadedRecord,
@@ -563,8 +564,6 @@ def test_every_force_and_every_forces_plan_fit_on_one_page(secretariat_client) -
 
 
 def test_a_librarys_list_gets_short_pages_unless_it_chose_its_own_size() -> None:
-    from oversight.admin_base import AdminSite
-
     class ChoseItsOwn(admin.ModelAdmin):
         list_per_page = 60
 

@@ -81,11 +81,6 @@ LIBRARY_ROW_MAKERS: dict[type[Model], Callable[[Rows, int], Model]] = {
 EVERY_LIST = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
-@pytest.fixture
-def superuser(db):
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
 def changelist(model: type[Model], user, query: dict[str, str] | None = None, model_admin=None):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     request = RequestFactory().get(url, query or {})
@@ -112,11 +107,11 @@ def test_every_list_has_rows_to_compare() -> None:
     [{}, {"o": "-2.1"}, {"q": "a"}],
     ids=["as listed", "sorted, which each row's link keeps", "searched"],
 )
-def test_each_lists_rows_are_djangos_markup(superuser, model, query) -> None:
+def test_each_lists_rows_are_djangos_markup(admin_user, model, query) -> None:
     rows = Rows(ROW_MAKERS.get(model) or LIBRARY_ROW_MAKERS[model])
     rows.make(3)
 
-    ours, djangos = both_ways(changelist(model, superuser, query))
+    ours, djangos = both_ways(changelist(model, admin_user, query))
 
     assert ours == djangos
     if not query.get("q"):
@@ -195,42 +190,42 @@ def members() -> list[Member]:
     "links", [("name", "organisation"), (), None], ids=["two links", "first column", "none"]
 )
 @pytest.mark.parametrize("query", [{}, {"o": "2"}], ids=["as listed", "sorted"])
-def test_every_kind_of_column_is_djangos_markup(superuser, members, links, query) -> None:
+def test_every_kind_of_column_is_djangos_markup(admin_user, members, links, query) -> None:
     model_admin = type("Columns", (EveryKindOfColumn,), {"list_display_links": links})(
         Member, admin.site
     )
 
-    ours, djangos = both_ways(changelist(Member, superuser, query, model_admin))
+    ours, djangos = both_ways(changelist(Member, admin_user, query, model_admin))
 
     assert ours == djangos
     assert len(ours) == 2
     assert "&lt;Federation&gt;" in ours[0] and "<Federation>" not in ours[0]
 
 
-def test_a_choice_and_a_date_are_djangos_markup(superuser) -> None:
+def test_a_choice_and_a_date_are_djangos_markup(admin_user) -> None:
     MeetingFactory(status=Meeting.Status.PLANNED)
     MeetingFactory(status=Meeting.Status.HELD)
     model_admin = type("Choices", (ModelAdmin,), {"list_display": ("date", "status", "focus")})(
         Meeting, admin.site
     )
 
-    ours, djangos = both_ways(changelist(Meeting, superuser, model_admin=model_admin))
+    ours, djangos = both_ways(changelist(Meeting, admin_user, model_admin=model_admin))
 
     assert ours == djangos
     shown = "".join(ours)
     assert Meeting.Status.PLANNED.label in shown and Meeting.Status.HELD.label in shown
 
 
-def test_a_list_in_a_popup_keeps_djangos_rows(superuser) -> None:
+def test_a_list_in_a_popup_keeps_djangos_rows(admin_user) -> None:
     OrganisationFactory(name=AWKWARD)
 
-    cl = changelist(Organisation, superuser, {"_popup": "1", "_to_field": "id"})
+    cl = changelist(Organisation, admin_user, {"_popup": "1", "_to_field": "id"})
 
     [row] = admin_rows.result_list(cl)["results"]
     assert "data-popup-opener" in "".join(row)
 
 
-def test_whole_numbers_are_grouped_where_the_settings_ask(superuser, settings) -> None:
+def test_whole_numbers_are_grouped_where_the_settings_ask(admin_user, settings) -> None:
     settings.USE_THOUSAND_SEPARATOR = True
     MemberFactory(display_order=12345)
     model_admin = type(
@@ -239,7 +234,7 @@ def test_whole_numbers_are_grouped_where_the_settings_ask(superuser, settings) -
     model_admin.number = lambda self, member: member.display_order * 10
 
     ours, djangos = both_ways(
-        changelist(Member, superuser, model_admin=model_admin(Member, admin.site))
+        changelist(Member, admin_user, model_admin=model_admin(Member, admin.site))
     )
 
     assert ours == djangos
